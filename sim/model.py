@@ -1,0 +1,118 @@
+"""From a validated scenario to the figures: portfolio, contributions, budget, claims.
+
+:func:`run` is what ``python -m sim run`` prints; the notebooks and reports call it
+too.  Its result is a plain dict of numbers (JSON-ready), see the README.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import __version__, aggregate, claims, contributions, montecarlo
+from .portfolio import Portfolio, synthetic
+from .roster import read_roster
+
+
+def programs_of(scen) -> dict[str, bool]:
+    return {k: bool(scen["programs." + k]) for k in contributions.PROGRAMS}
+
+
+def build_portfolio(scen) -> Portfolio:
+    """The scenario's portfolio: its roster file, or the synthetic roster from the seed."""
+    income = float(scen["income.declared_monthly"])
+    roster = scen.roster_path()
+    if roster is not None:
+        from .errors import InputError, Problem
+        pf = read_roster(roster, scen.start, income, scen.param("policy.contributions.income_floor"),
+                         float(scen["portfolio.prior_membership_months"]), display=str(scen["portfolio.roster"]))
+        want = scen["portfolio.workers"]
+        if want is not None and want != pf.workers:
+            raise InputError([Problem(scen.origin.get("portfolio.workers", scen.name), "portfolio.workers",
+                                      f"{want} workers, but the roster has {pf.workers}; set portfolio.workers: null")])
+        return pf
+    return synthetic(int(scen["portfolio.workers"]), int(scen["portfolio.villages"]), int(scen["simulation.seed"]),
+                     income, scen.param("assumptions.portfolio.male_share"),
+                     scen.param("assumptions.portfolio.age_bands"),
+                     scen.param("assumptions.portfolio.occupation_mix"),
+                     float(scen["portfolio.prior_membership_months"]))
+
+
+@dataclass
+class Computed:
+    """Everything :func:`run` computed, for callers that want more than the summary dict."""
+
+    portfolio: Portfolio
+    model: claims.ClaimModel
+    contributions: dict
+    budget: dict
+    exact: dict
+    simulation: montecarlo.Simulation | None
+
+
+def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
+    """Compute the year's figures for *scen* (optionally on a given portfolio)."""
+    pf = portfolio if portfolio is not None else build_portfolio(scen)
+    progs = programs_of(scen)
+    sched = contributions.Schedule.from_scenario(scen)
+    contrib = contributions.annual(pf, sched, progs)
+    budget = contributions.budget_check(scen["budget.allocation"], scen["budget.months"], pf, sched, progs)
+    model = claims.build(scen, pf)
+    h = float(scen["simulation.lattice_unit"])
+    dists = aggregate.exact(model, h)
+    years = scen["simulation.monte_carlo_years"] if mc_years is None else mc_years
+    sim = montecarlo.simulate(model, int(years), int(scen["simulation.seed"])) if years else None
+    return Computed(pf, model, contrib, budget, dists, sim)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b > 0 else None
+
+
+def summarize(scen, c: Computed, checks: bool = True) -> dict:
+    """The JSON-ready summary of one scenario (keys documented in the README)."""
+    contrib = c.contributions
+    risk_contrib = contrib["jkk"] + contrib["jkm"]
+    exp = {p: c.model.expected_amount(p) for p in ("jkk", "jkm")}
+    exp["total"] = exp["jkk"] + exp["jkm"]
+    h = float(scen["simulation.lattice_unit"])
+    total = aggregate.risk_summary(c.exact["total"], risk_contrib)
+    out = {
+        "scenario": scen.name,
+        "title": scen["scenario.title"],
+        "start": scen.start,
+        "programs": programs_of(scen),
+        "workers": c.portfolio.workers,
+        "villages": c.portfolio.villages,
+        "portfolio_source": c.portfolio.source,
+        "declared_income_monthly": float(scen["income.declared_monthly"]),
+        "contributions": contrib,
+        "budget": c.budget,
+        "expected_deaths": c.model.expected_count("jkm"),
+        "expected_accidents": c.model.expected_count("jkk"),
+        "expected_work_accident_deaths": c.model.expected_count("jkk")
+        * scen.param("assumptions.accidents.claim_type_mix")["death"],
+        "expected_claims": exp,
+        "loss_ratio": {"jkk": _ratio(exp["jkk"], contrib["jkk"]), "jkm": _ratio(exp["jkm"], contrib["jkm"]),
+                       "total": _ratio(exp["total"], risk_contrib)},
+        "claims_sd": {p: c.exact[p].sd() for p in ("jkk", "jkm", "total")},
+        "claims_quantiles": total["quantiles"],
+        "var_99_5": total["var_99_5"],
+        "tvar_99_5": total["tvar_99_5"],
+        "prob_claims_exceed_contributions": total["prob_exceed_contributions"],
+        "by_program": {p: aggregate.risk_summary(c.exact[p], contrib[p]) for p in ("jkk", "jkm")},
+        "lattice_unit": h,
+        "seed": int(scen["simulation.seed"]),
+        "version": __version__,
+    }
+    if checks:
+        out["checks"] = {
+            "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
+            "quantile_bounds": {f"{q:g}": list(v) for q, v in aggregate.bounds(c.model, h).items()},
+        }
+    if c.simulation is not None:
+        out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib)
+    return out
+
+
+def run(scen, checks: bool = True) -> dict:
+    """Compute and summarize *scen* (what ``python -m sim run --json`` prints)."""
+    return summarize(scen, compute(scen), checks)
