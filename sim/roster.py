@@ -184,7 +184,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         occ = occ_map.get(_norm(get["occupation"]))
         if occ is None:
             rp.add(rowno, "occupation", "unknown occupation (the known names are listed below)")
-            unknown_occ = ok = False
+            unknown_occ, ok = True, False
         income = income_default
         if get.get("declared_income"):
             income = parse_rupiah(get["declared_income"])

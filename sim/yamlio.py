@@ -15,7 +15,7 @@ from .errors import Problems
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that records duplicate keys and keeps timestamps as text."""
+    """SafeLoader that keeps timestamps as text (duplicates are found on the node tree)."""
 
 
 # keep dates as plain strings: drop the implicit timestamp resolver
@@ -25,33 +25,22 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_mapping(loader: _StrictLoader, node, deep=False):
-    loader.flatten_mapping(node)
-    seen: dict = {}
-    mapping = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            loader.problems.add(loader.file, f"line {key_node.start_mark.line + 1}",
-                                "a mapping key must be a plain value")
-            continue
-        if key in seen:
-            loader.problems.add(
-                loader.file, f"{_path(loader, key)}",
-                f"duplicate key (lines {seen[key]} and {key_node.start_mark.line + 1}); "
-                "each key may appear once")
-        seen[key] = key_node.start_mark.line + 1
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
-
-
-def _path(loader, key) -> str:
-    return str(key)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _find_duplicates(node, path: str, file: str, problems: Problems) -> None:
+    """Walk the composed YAML tree and report every key that appears twice in one mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            dotted = f"{path}.{key}" if path else str(key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.add(file, dotted, f"duplicate key (lines {seen[key]} and {line}); each key may appear once")
+            else:
+                seen[key] = line
+            _find_duplicates(value_node, dotted, file, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _find_duplicates(item, f"{path}[{i}]", file, problems)
 
 
 def load_yaml(path: Path | str, problems: Problems, display: str | None = None):
@@ -71,10 +60,12 @@ def load_yaml(path: Path | str, problems: Problems, display: str | None = None):
 def loads_yaml(text: str, problems: Problems, name: str):
     """Parse YAML text strictly (see :func:`load_yaml`)."""
     loader = _StrictLoader(text)
-    loader.problems = problems
-    loader.file = name
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _find_duplicates(node, "", name, problems)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
