@@ -78,9 +78,12 @@ class Distribution:
         return float(var + np.dot(excess, self.pmf) / (1.0 - q))
 
 
+MAX_GRID = 2 ** 18
+
+
 def _window(mean: float, sd: float, largest: float, h: float) -> tuple[int, int]:
-    lo = max(0, int(np.floor((mean - 10 * sd) / h)))
-    hi = int(np.ceil((mean + 16 * sd + largest) / h)) + 2
+    lo = max(0, int(np.floor((mean - 8 * sd) / h)))
+    hi = int(np.ceil((mean + 10 * sd + largest) / h)) + 2
     return lo, hi
 
 
@@ -141,6 +144,19 @@ def grid_size(groups, h: float) -> int:
     return int(sfft.next_fast_len(max(hi - lo, 64), real=True))
 
 
+def lattice_unit(model, h: float, max_grid: int = MAX_GRID) -> float:
+    """The lattice step actually used: *h*, or a whole multiple of it when the window around
+    the mean would need more than *max_grid* points (national portfolios).  The relative
+    discretization error stays below ``h_eff / sd`` and is measured by :func:`bounds`."""
+    groups = model.of("jkk") + model.of("jkm")
+    if not groups:
+        return h
+    mean, sd = moments(groups)
+    largest = max(g.severity.max_amount() for g in groups)
+    lo, hi = _window(mean, sd, largest, h)
+    return h * max(1, int(np.ceil((hi - lo) / max_grid)))
+
+
 def _log_cf(groups, h, method, M):
     L = np.zeros(M // 2 + 1, dtype=complex)
     for g in groups:
@@ -164,7 +180,9 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     """Exact distributions of the year's claims: ``jkk``, ``jkm`` and their ``total``.
 
     Programs switched off give a point mass at 0.  *M* (grid length) defaults to :func:`grid_size`.
+    *h* is coarsened to :func:`lattice_unit` when the portfolio needs it.
     """
+    h = lattice_unit(model, h)
     all_groups = model.of("jkk") + model.of("jkm")
     M = M or grid_size(all_groups, h)
     largest = max((g.severity.max_amount() for g in all_groups), default=h)
@@ -183,6 +201,7 @@ def grid_check(model, h: float = 100_000.0) -> float:
     all_groups = model.of("jkk") + model.of("jkm")
     if not all_groups:
         return 0.0
+    h = lattice_unit(model, h)
     M = grid_size(all_groups, h)
     a = exact(model, h, M=M)["total"]
     b = exact(model, h, M=2 * M)["total"]

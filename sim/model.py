@@ -99,7 +99,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
         "tvar_99_5": total["tvar_99_5"],
         "prob_claims_exceed_contributions": total["prob_exceed_contributions"],
         "by_program": {p: aggregate.risk_summary(c.exact[p], contrib[p]) for p in ("jkk", "jkm")},
-        "lattice_unit": h,
+        "lattice_unit": aggregate.lattice_unit(c.model, h),
         "seed": int(scen["simulation.seed"]),
         "version": __version__,
     }

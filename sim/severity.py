@@ -78,10 +78,12 @@ def _medical_lattice(mu, sigma, cap, h, method):
     J = int(np.ceil(cap / h))
     grid = np.arange(J + 2) * h
     if method == "mean":
-        lev = Medical(mu, sigma, cap).lev(grid)
+        # increments I_j = E[Y^jh] - E[Y^(j-1)h] = integral of P(Y > x) over ((j-1)h, jh], computed
+        # directly (no difference of large LEVs), then f_0 = 1 - I_1/h, f_j = (I_j - I_{j+1})/h
+        inc = np.append(_survival_integrals(mu, sigma, cap, grid[:-1], grid[1:]), 0.0)
         f = np.empty(J + 1)
-        f[0] = 1 - lev[1] / h
-        f[1:] = (2 * lev[1:J + 1] - lev[0:J] - lev[2:J + 2]) / h
+        f[0] = 1 - inc[0] / h
+        f[1:] = (inc[0:J] - inc[1:J + 1]) / h
     else:
         with np.errstate(divide="ignore"):
             cdf = ndtr((np.log(grid[: J + 1]) - mu) / sigma)  # P(X <= jh)
@@ -96,6 +98,23 @@ def _medical_lattice(mu, sigma, cap, h, method):
     f /= f.sum()
     f.setflags(write=False)
     return f
+
+
+def _survival_integrals(mu, sigma, cap, a, b):
+    """``integral_a^b P(min(X, cap) > x) dx`` for lognormal X, accurate in the far tail.
+
+    By parts: ``b S(b) - a S(a) + E[X; a < X <= b]`` with ``S`` the lognormal survival
+    function, each tail probability taken from the side where it is small.
+    """
+    a = np.minimum(a, cap)
+    b = np.minimum(b, cap)
+    with np.errstate(divide="ignore"):
+        za = (np.log(a) - mu) / sigma
+        zb = (np.log(b) - mu) / sigma
+    sa, sb = ndtr(-za), ndtr(-zb)
+    ua, ub = za - sigma, zb - sigma
+    mass = np.where(ua > 0, ndtr(-ua) - ndtr(-ub), ndtr(ub) - ndtr(ua))
+    return b * sb - a * sa + np.exp(mu + sigma * sigma / 2) * mass
 
 
 def atoms_on_lattice(values, probs, h: float, method: str = "mean") -> tuple[np.ndarray, np.ndarray]:
