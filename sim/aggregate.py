@@ -166,12 +166,12 @@ def _log_cf(groups, h, method, M):
     return L
 
 
-def _from_log_cf(L, groups, h, M, largest):
-    f = sfft.irfft(np.exp(L), M)
+def _from_cf(cf, groups, h, M, largest):
+    f = sfft.irfft(cf, M)
     mean, sd = moments(groups)
     lo, _ = _window(mean, sd, largest, h)
     f = np.roll(f, -(lo % M))
-    f = np.maximum(f, 0.0)
+    np.maximum(f, 0.0, out=f)   # FFT round-off (about 1e-17) must not make a negative probability
     f /= f.sum()
     return Distribution(h, lo, f)
 
@@ -186,13 +186,15 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     all_groups = model.of("jkk") + model.of("jkm")
     M = M or grid_size(all_groups, h)
     largest = max((g.severity.max_amount() for g in all_groups), default=h)
-    out, Ls = {}, []
+    point = Distribution(h, 0, np.ones(1))
+    out, cfs = {}, []
     for prog in ("jkk", "jkm"):
         gs = model.of(prog)
-        L = _log_cf(gs, h, method, M)
-        Ls.append(L)
-        out[prog] = _from_log_cf(L, gs, h, M, largest) if gs else Distribution(h, 0, np.ones(1))
-    out["total"] = _from_log_cf(Ls[0] + Ls[1], all_groups, h, M, largest) if all_groups else Distribution(h, 0, np.ones(1))
+        cf = np.exp(_log_cf(gs, h, method, M))
+        cfs.append(cf)
+        out[prog] = _from_cf(cf, gs, h, M, largest) if gs else point
+    # independent programs: the total's transform is the product
+    out["total"] = _from_cf(cfs[0] * cfs[1], all_groups, h, M, largest) if all_groups else point
     return out
 
 

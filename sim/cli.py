@@ -30,6 +30,15 @@ def format_summary(r: dict) -> str:
     yes = lambda b: "ya/yes" if b else "tidak/no"  # noqa: E731
     c, b, e, lr = r["contributions"], r["budget"], r["expected_claims"], r["loss_ratio"]
     title = r["title"]["id"] if r.get("title") else r["scenario"]
+    W, T = 52, 32
+
+    def row(id_text, en_text, value, note=""):
+        text = id_text if id_text == en_text else label(id_text, en_text)
+        return f"  {text:<{W}}{value:>20}{('  ' + note) if note else ''}"
+
+    def table(id_text, en_text, fmt, values):
+        return f"  {label(id_text, en_text):<{T}}" + "".join(f"{fmt(values[k]):>20}" for k in ("jkk", "jkm", "total"))
+
     diff = b["difference"]
     lines = [
         f"{label('Skenario', 'Scenario')}: {r['scenario']} - {title}",
@@ -37,53 +46,50 @@ def format_summary(r: dict) -> str:
         f"JHT {yes(r['programs']['jht'])}",
         f"{label('Peserta', 'Workers')}: {number(r['workers'])} di/in {r['villages']} desa "
         f"({r['portfolio_source']}, seed {r['seed']})",
-        f"{label('Penghasilan dilaporkan', 'Declared income')}: {rupiah(r['declared_income_monthly'])} "
-        "per bulan/month",
+        f"{label('Penghasilan dilaporkan', 'Declared income')}: {rupiah(r['declared_income_monthly'])} per bulan/month",
         "",
         label("Iuran setahun", "Contributions a year"),
-    ]
-    for k in ("jkk", "jkm", "jht", "total"):
-        lines.append(f"  {k.upper():<6}{rupiah(c[k]):>22}")
-    lines += [
+        *(row(k.upper(), k.upper(), rupiah(c[k])) for k in ("jkk", "jkm", "jht")),
+        row("Jumlah", "Total", rupiah(c["total"])),
         "",
         f"{label('Anggaran', 'Budget')} ({b['months']} bulan/months)",
-        f"  {label('Alokasi', 'Allocation'):<34}{rupiah(b['allocation']):>22}",
-        f"  {label('Kebutuhan', 'Required'):<34}{rupiah(b['required']):>22}",
-        f"  {label('Selisih', 'Difference'):<34}{rupiah(diff):>22}  "
-        + (label("kurang", "shortfall") if diff < 0 else label("lebih", "surplus")),
-        f"  {label('Tahun-peserta didanai', 'Worker-years funded'):<34}{number(b['funded_worker_years']):>22}",
-        f"  {label('Bulan cakupan semua peserta', 'Months of cover for all'):<34}{number(b['months_covered'], 2):>22}",
+        row("Alokasi", "Allocation", rupiah(b["allocation"])),
+        row("Kebutuhan", "Required", rupiah(b["required"])),
+        row("Selisih", "Difference", rupiah(diff), label("kurang", "shortfall") if diff < 0 else label("lebih", "surplus")),
+        row("Tahun-peserta didanai", "Worker-years funded", number(b["funded_worker_years"])),
+        row("Bulan cakupan semua peserta", "Months of cover for all", number(b["months_covered"], 2)),
         "",
-        label("Klaim setahun (JKK + JKM)", "Claims in a year (JKK + JKM)"),
-        f"  {label('Kematian bukan kerja', 'Deaths not from work'):<44}{number(r['expected_deaths'], 1):>12}",
-        f"  {label('Kecelakaan kerja', 'Work accidents'):<44}{number(r['expected_accidents'], 1):>12}",
-        f"  {label('Kecelakaan kerja fatal', 'Fatal work accidents'):<44}"
-        f"{number(r['expected_work_accident_deaths'], 2):>12}",
-    ]
-    lines.append(f"  {'':<22}{'JKK':>22}{'JKM':>22}{'Total':>22}")
-    lines.append(f"  {label('Klaim harapan', 'Expected'):<22}" + "".join(f"{rupiah(e[k]):>22}" for k in ("jkk", "jkm", "total")))
-    lines.append(f"  {label('Rasio klaim', 'Loss ratio'):<22}" + "".join(f"{percent(lr[k]):>22}" for k in ("jkk", "jkm", "total")))
-    lines.append(f"  {label('Simpangan baku', 'Std dev'):<22}" + "".join(f"{rupiah(r['claims_sd'][k]):>22}" for k in ("jkk", "jkm", "total")))
-    lines += ["", label("Sebaran total klaim setahun", "Distribution of the year's total claims")]
-    for q, v in r["claims_quantiles"].items():
-        lines.append(f"  {label('Kuantil', 'Quantile')} {q:>5}%{rupiah(v):>30}")
-    lines += [
-        f"  VaR 99,5%{rupiah(r['var_99_5']):>37}",
-        f"  TVaR 99,5%{rupiah(r['tvar_99_5']):>36}",
-        f"  {label('Peluang klaim > iuran', 'P(claims > contributions)')}: "
-        f"{percent(r['prob_claims_exceed_contributions'], 2)}",
+        label("Kejadian harapan setahun", "Expected events a year"),
+        row("Kematian bukan kerja (JKM)", "Deaths not from work", number(r["expected_deaths"], 1)),
+        row("Kecelakaan kerja (JKK)", "Work accidents", number(r["expected_accidents"], 1)),
+        row("Kecelakaan kerja fatal", "Fatal work accidents", number(r["expected_work_accident_deaths"], 2)),
+        "",
+        f"  {'':<{T}}{'JKK':>20}{'JKM':>20}{'JKK + JKM':>20}",
+        table("Klaim harapan", "Expected claims", rupiah, e),
+        table("Rasio klaim", "Loss ratio", percent, lr),
+        table("Simpangan baku", "Std deviation", rupiah, r["claims_sd"]),
+        "",
+        label("Sebaran total klaim setahun (JKK + JKM)", "Distribution of the year's total claims"),
+        *(row(f"Kuantil {number(float(q), 1 if '.' in q else 0)}%", f"{q}% quantile", rupiah(v))
+          for q, v in r["claims_quantiles"].items()),
+        row("VaR 99,5%", "VaR 99.5%", rupiah(r["var_99_5"])),
+        row("TVaR 99,5%", "TVaR 99.5%", rupiah(r["tvar_99_5"])),
+        row("Peluang klaim > iuran", "P(claims > contributions)", percent(r["prob_claims_exceed_contributions"], 2)),
     ]
     if "monte_carlo" in r:
         m = r["monte_carlo"]
-        lines += ["", f"{label('Cek Monte Carlo', 'Monte Carlo check')} ({number(m['years'])} "
-                  f"{label('tahun', 'years')}): {label('rata-rata', 'mean')} {rupiah(m['mean'])} "
-                  f"± {rupiah(m['mean_se'])} (se); P(>iuran) {percent(m['prob_exceed_contributions'], 2)}"]
+        lines += ["", f"{label('Cek Monte Carlo', 'Monte Carlo check')} ({number(m['years'])} {label('tahun', 'years')})",
+                  row("Rata-rata", "Mean", rupiah(m["mean"]), f"± {rupiah(m['mean_se'])} (se)"),
+                  row("Peluang klaim > iuran", "P(claims > contributions)", percent(m["prob_exceed_contributions"], 2),
+                      f"± {percent(m['prob_exceed_se'], 2)} (se)")]
     if "checks" in r:
         ch = r["checks"]
         lo, hi = ch["quantile_bounds"]["99.5"]
-        lines.append(f"{label('Cek grid', 'Grid check')}: {label('perubahan CDF maks bila grid digandakan', 'max CDF change when the grid doubles')} "
-                     f"{ch['grid_doubling_max_cdf_change']:.1e}; {label('batas kuantil 99,5%', '99.5% quantile bounds')} "
-                     f"{rupiah(lo)} - {rupiah(hi)}")
+        lines += ["", label("Cek numerik", "Numerical checks"),
+                  row("Perubahan CDF bila grid digandakan", "CDF change, grid doubled",
+                      f"{ch['grid_doubling_max_cdf_change']:.1e}"),
+                  row("Batas kuantil 99,5%", "99.5% quantile bounds",
+                      f"{rupiah(lo)} - {rupiah(hi)}")]
     return "\n".join(lines)
 
 

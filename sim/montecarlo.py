@@ -51,7 +51,7 @@ def _draw_counts(group, rng, years: int, mode: str, pmf_cache: dict) -> np.ndarr
     return np.minimum(np.searchsorted(cdf, rng.random(years) * cdf[-1], side="right"), cdf.size - 1)
 
 
-def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = 200_000) -> Simulation:
+def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = 50_000) -> Simulation:
     """Simulate *years* years of claims of the enabled programs of *model* with *seed*."""
     rng = np.random.default_rng([int(seed), 2])
     out = {p: np.zeros(years) for p in ("jkk", "jkm")}

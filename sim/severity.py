@@ -150,10 +150,18 @@ class Severity:
     components: tuple[Component, ...]
 
     def mean(self) -> float:
+        """``E[X]`` in rupiah (closed form; cached)."""
+        return _moments(self)[0]
+
+    def second_moment(self) -> float:
+        """``E[X^2]`` in rupiah squared (closed form; cached)."""
+        return _moments(self)[1]
+
+    def _mean(self) -> float:
         return float(sum(c.weight * (np.dot(c.atoms, c.probs) + (c.medical.mean() if c.medical else 0.0))
                          for c in self.components))
 
-    def second_moment(self) -> float:
+    def _second_moment(self) -> float:
         tot = 0.0
         for c in self.components:
             a, p = np.asarray(c.atoms), np.asarray(c.probs)
@@ -193,3 +201,8 @@ class Severity:
                 amt = amt + c.medical.sample(rng, sel.size)
             out[sel] = amt
         return out
+
+
+@lru_cache(maxsize=4096)
+def _moments(sev: Severity) -> tuple[float, float]:
+    return sev._mean(), sev._second_moment()
