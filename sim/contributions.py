@@ -60,10 +60,11 @@ def annual(portfolio, schedule: Schedule, programs: dict[str, bool]) -> dict[str
 
 
 def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
-                 programs: dict[str, bool]) -> dict[str, float]:
+                 programs: dict[str, bool], jht_share: float = 1.0) -> dict[str, float]:
     """What an allocation buys for the enrolled workers.
 
-    * ``required``: ``sum over workers of monthly contribution x months`` (rupiah) for every enrolled worker;
+    * ``required``: ``sum over workers of monthly contribution x months`` (rupiah) for every enrolled
+      worker, counting only the regency's share ``jht_share`` of JHT (the worker pays the rest);
     * ``difference``: ``allocation - required`` (negative for a shortfall);
     * ``funded_worker_years``: whole worker-years the allocation pays for,
       ``floor(allocation / (12 x average monthly contribution))``;
@@ -74,7 +75,7 @@ def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
     a shortfall of Rp 12,700,800; the allocation is exactly 5,829 worker-years (11.87 months).
     """
     m = monthly(portfolio.income, schedule, programs)
-    per_worker_month = m["jkk"] + m["jkm"] + m["jht"]
+    per_worker_month = m["jkk"] + m["jkm"] + jht_share * m["jht"]
     monthly_total = float(np.dot(portfolio.count, per_worker_month))
     workers = portfolio.workers
     required = monthly_total * months
@@ -82,6 +83,7 @@ def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
     return {
         "allocation": float(allocation),
         "months": int(months),
+        "jht_regency_share": float(jht_share) if programs.get("jht") else 0.0,
         "required": required,
         "difference": float(allocation) - required,
         "monthly_per_worker": avg,

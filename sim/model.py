@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import __version__, aggregate, claims, contributions, montecarlo
+from . import __version__, aggregate, claims, contributions, jht, montecarlo
 from .portfolio import Portfolio, synthetic
 from .roster import read_roster
 
@@ -54,7 +54,8 @@ def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = Non
     progs = programs_of(scen)
     sched = contributions.Schedule.from_scenario(scen)
     contrib = contributions.annual(pf, sched, progs)
-    budget = contributions.budget_check(scen["budget.allocation"], scen["budget.months"], pf, sched, progs)
+    budget = contributions.budget_check(scen["budget.allocation"], scen["budget.months"], pf, sched, progs,
+                                        float(scen["budget.jht_regency_share"]))
     model = claims.build(scen, pf)
     h = float(scen["simulation.lattice_unit"])
     dists = aggregate.exact(model, h)
@@ -108,9 +109,32 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
             "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
             "quantile_bounds": {f"{q:g}": list(v) for q, v in aggregate.bounds(c.model, h).items()},
         }
+    if out["programs"]["jht"]:
+        out["jht"] = jht_summary(scen, c)
     if c.simulation is not None:
         out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib)
     return out
+
+
+JHT_YEARS = (1, 5, 10, 20)
+
+
+def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
+    """JHT per worker and for the cohort: contribution, balances after some years, fund after one year."""
+    sched = contributions.Schedule.from_scenario(scen)
+    W = float(scen["income.declared_monthly"])
+    monthly = float(contributions.monthly(W, sched, {"jht": True})["jht"])
+    r = scen.param("assumptions.jht.annual_return")
+    fund = jht.cohort_fund(c.portfolio, contributions.monthly(c.portfolio.income, sched, {"jht": True})["jht"], 1, r,
+                           scen.param("assumptions.mortality.table"), scen.param("assumptions.mortality.loading"),
+                           scen.param("policy.jht.retirement_age"))
+    return {
+        "monthly_per_worker": monthly,
+        "regency_share": float(scen["budget.jht_regency_share"]),
+        "annual_return": r,
+        "balance_per_worker": {str(y): float(jht.balance(12 * y, monthly, r)) for y in years},
+        "fund_after_one_year": float(fund["fund"][0]),
+    }
 
 
 def run(scen, checks: bool = True) -> dict:

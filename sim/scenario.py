@@ -44,6 +44,7 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "programs.jht": ("bool", True, None, "JHT old-age savings on/off"),
     "budget.allocation": ("rupiah", True, None, "budget allocation, rupiah"),
     "budget.months": ("budget_months", True, None, "months the allocation must pay for"),
+    "budget.jht_regency_share": ("fraction", False, 1.0, "share of the JHT contribution the regency pays (the worker pays the rest)"),
     "simulation.seed": ("seed", True, None, "random seed (synthetic roster and Monte Carlo)"),
     "simulation.monte_carlo_years": ("count", False, 0, "Monte Carlo years to simulate as a cross-check (0: none)"),
     "simulation.lattice_unit": ("lattice", False, 100000, "lattice step of the exact distribution, rupiah"),
