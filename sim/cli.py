@@ -22,6 +22,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a setting or parameter, e.g. --set income.declared_monthly=1500000")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     run.add_argument("--no-checks", action="store_true", help="skip the grid-doubling and discretization checks")
+    rep = sub.add_parser("report", help="run the report notebook: executed notebook, HTML and JSON under reports/")
+    rep.add_argument("params", help="scenario file")
+    rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    rep.add_argument("-o", "--output", default="reports", help="folder for the report (default: reports/)")
+    rep.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (default: id)")
+    rep.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="a report notebook parameter, as for papermill (validated first)")
+    rep.add_argument("--force", action="store_true", help="replace a report of the same scenario and date")
+    rep.add_argument("--quiet", action="store_true", help="no progress output")
     return ap
 
 
@@ -93,8 +102,32 @@ def format_summary(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _report(args) -> int:
+    from .report_runner import run_report
+    from .yamlio import parse_scalar
+    extra = {name: parse_scalar(value) for name, value in args.parameter}
+    try:
+        paths = run_report(args.params, args.sets, args.output, args.lang, extra=extra, force=args.force,
+                           progress=not args.quiet)
+    except InputError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; no report was written.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a failure inside the notebook: nothing was written
+        name = type(exc).__name__
+        print(f"error: the report run failed ({name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}); "
+              "no report was written.", file=sys.stderr)
+        return 1
+    for p in paths.values():
+        print(p)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "report":
+        return _report(args)
     from .model import run
     from .scenario import load_scenario
     try:

@@ -126,10 +126,23 @@ class Scenario:
 
     def with_values(self, **changes) -> "Scenario":
         """A copy with some dotted settings changed (keys use '__' for '.'), unvalidated."""
+        return self.updated({k.replace("__", "."): v for k, v in changes.items()})
+
+    def updated(self, values: dict | None = None, params: dict | None = None) -> "Scenario":
+        """A copy with dotted settings and parameter values replaced (for trusted callers such as
+        the explorer, whose controls only produce valid values; files go through load_scenario)."""
         vals = dict(self.values)
-        for k, v in changes.items():
-            vals[k.replace("__", ".")] = v
-        return Scenario(vals, dict(self.overrides), self.params, list(self.files), dict(self.origin), self.base_dir)
+        vals.update(values or {})
+        ov = dict(self.overrides)
+        for name, v in (params or {}).items():
+            if name not in self.params:
+                raise KeyError(f"unknown parameter {name!r}")
+            ov[name] = v
+        return Scenario(vals, ov, self.params, list(self.files), dict(self.origin), self.base_dir)
+
+    def overridden(self) -> dict[str, object]:
+        """Plain-valued parameter overrides in force (what a saved scenario file must carry)."""
+        return {k: v for k, v in self.overrides.items() if not isinstance(v, _Dated)}
 
     def input_hashes(self) -> dict[str, str]:
         """SHA-256 of every input file: the scenario chain, parameter and data files, the roster."""
@@ -396,3 +409,49 @@ def check_keys(name: str, value) -> str | None:
             if not m or not (AGE_MIN <= int(m.group(1)) <= int(m.group(2)) <= AGE_MAX):
                 return f"expected age bands written 'a-b' with {AGE_MIN} <= a <= b <= {AGE_MAX}; got {k!r}"
     return None
+
+
+def scenario_document(base_file: Path, target: Path, name: str, title: dict | None,
+                      values: dict[str, object], params: dict[str, object]) -> dict:
+    """A scenario document that extends *base_file* with *values* (dotted settings) and *params*
+    (parameter overrides), ready to be written beside *target*; it never copies the baseline."""
+    import os
+    doc: dict = {"extends": os.path.relpath(Path(base_file).resolve(), Path(target).resolve().parent)}
+    doc["scenario"] = {"name": name}
+    if title:
+        doc["scenario"]["title"] = dict(title)
+    for key, v in values.items():
+        if key not in SCHEMA:
+            raise KeyError(f"unknown setting {key!r}")
+        section, leaf = key.split(".", 1)
+        doc.setdefault(section, {})[leaf] = v
+    for key, v in params.items():
+        section, group, leaf = key.split(".", 2)
+        doc.setdefault(section, {}).setdefault(group, {})[leaf] = v
+    return doc
+
+
+def write_scenario(target: Path | str, base_file: Path | str, name: str, values: dict, params: dict,
+                   title: dict | None = None) -> Path:
+    """Write a scenario file that ``python -m sim run`` accepts (validated by reading it back).
+
+    Written to a temporary file first and moved into place, so a failure leaves nothing behind.
+    """
+    import os
+    import tempfile
+
+    import yaml
+    target = Path(target)
+    doc = scenario_document(Path(base_file), target, name, title, values, params)
+    text = "# Saved from the explorer; extends its baseline and changes only these values.\n" + \
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    fd, tmp = tempfile.mkstemp(suffix=".yaml", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        load_scenario(tmp)          # raises InputError if the document is not a valid scenario
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
