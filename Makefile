@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCENARIO ?= params/belu-2023.yaml
 
-.PHONY: run test bench clean-venv
+.PHONY: run summary test browser bench clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,24 @@ $(STAMP): pyproject.toml
 	  || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,notebooks]'
 	@touch $(STAMP)
 
+# main job: the report (executed notebook, HTML, JSON) for the scenario under reports/;
+# an existing report of the same scenario and day is kept unless FORCE=1
 run: $(STAMP)
+	$(PY) -m sim report $(SCENARIO) -o reports $(if $(FORCE),--force)
+
+summary: $(STAMP)
 	$(PY) -m sim run $(SCENARIO)
 
-test: $(STAMP)
+# headless Chromium for the dashboard test (Debian package; never `playwright install`)
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian chromium for the browser test ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1) \
+	  || echo "NOTE: chromium could not be installed; the browser test will be skipped."; \
+	else echo "NOTE: no chromium and no root apt-get here; the browser test will be skipped."; fi
+
+test: $(STAMP) browser
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

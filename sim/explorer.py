@@ -132,7 +132,7 @@ def summary_html(r: ExplorerResult) -> str:
                     f"{both('jht_fund')}: <b id='jht-fund'>{rupiah(r.jht_fund)}</b> "
                     f"({number(r.jht_members)} {both('workers').lower()})</p>")
     return f"""
-<table style="border-collapse:collapse">
+<table style="border-collapse:collapse;font-size:90%">
 <tr><th>{both('program')}</th><th>{both('contributions')}</th><th>{both('need_by_program')} ({b['months']} bl/mo)</th>
 <th>{both('expected_claims')}</th><th>{both('loss_ratio')}</th></tr>
 {rows}
@@ -185,12 +185,13 @@ class Explorer:
         self.save_button.on_click(self._save)
         with plt.ioff():
             self.fig, self.ax = plt.subplots(figsize=(7.5, 3.4), dpi=90)
-        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.9)
+        self.fig.subplots_adjust(left=0.12, right=0.98, bottom=0.16, top=0.9)
         for c in self.controls.values():
             c.observe(self.update, names="value")
         self.widget = w.HBox([
-            w.VBox(list(self.controls.values()) + [self.name, self.save_button, self.save_status]),
-            w.VBox([self.table, self.plot]),
+            w.VBox(list(self.controls.values()) + [self.name, self.save_button, self.save_status],
+                   layout=w.Layout(min_width="580px", flex="0 0 580px")),
+            w.VBox([self.table, self.plot], layout=w.Layout(flex="1 1 auto")),
         ])
         self.update()
 

@@ -17,8 +17,9 @@ def claims_distribution(ax, dist, contributions: float, var: float, title: str, 
     width = max(10e6, dist.h)
     edges = np.arange(0, top + width, width)
     vals = dist.values
-    idx = np.clip(np.searchsorted(edges, vals, side="right") - 1, 0, edges.size - 1)
-    probs = np.bincount(idx, weights=dist.pmf, minlength=edges.size)
+    shown = vals <= top + width
+    idx = np.clip(np.searchsorted(edges, vals[shown], side="right") - 1, 0, edges.size - 1)
+    probs = np.bincount(idx, weights=dist.pmf[shown], minlength=edges.size)
     ax.clear()
     ax.stairs(probs, _millions(np.append(edges, edges[-1] + width)), fill=True, color="#4c72b0")
     ax.axvline(_millions(var), color="#c44e52", lw=2, label=f"{labels['var']}: {number(var / 1e6)} jt")

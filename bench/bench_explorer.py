@@ -1,0 +1,72 @@
+"""Slider latency of the explorer: recompute + redraw (PNG) after a control changes.
+
+Run: ``.venv/bin/python bench/bench_explorer.py [--repeats N]``.  For each control the value is
+moved back and forth; the time of the assignment covers the observer's whole update (model,
+HTML tables, matplotlib drawing and PNG encoding), i.e. what the kernel does before the browser
+repaints.  Target: median well under 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.explorer import Explorer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MOVES = {
+    "jht": (True, False),
+    "jht_rate": (0.03, 0.02),
+    "income": (2123994.0, 1000000.0),
+    "share": (0.8, 1.0),
+    "workers": (6500, 5892),
+    "loading": (1.3, 1.0),
+    "frequency": (2.0, 1.0),
+    "jht_return": (0.07, 0.06),
+    "years": (20, 10),
+    "jht_share": (0.5, 1.0),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=20)
+    args = ap.parse_args()
+    ex = Explorer(ROOT / "params" / "belu-2023.yaml")
+    ex.controls["jht"].value = True  # JHT figures on, the heavier case
+    all_times = []
+    print(f"explorer update after one control change; medians of {args.repeats} changes\n")
+    for name, (a, b) in MOVES.items():
+        ctrl = ex.controls[name]
+        times = []
+        for i in range(args.repeats):
+            t = time.perf_counter()
+            ctrl.value = a if i % 2 == 0 else b
+            times.append(time.perf_counter() - t)
+        if name == "jht":
+            ctrl.value = True
+        med = statistics.median(times)
+        all_times += times
+        print(f"  {name:<12}{med * 1e3:8.1f} ms   {med / 0.1:5.2f} x 100 ms")
+    compute = []
+    v = ex.values()
+    for i in range(args.repeats):
+        v["loading"] = 1.0 + 0.01 * i
+        t = time.perf_counter()
+        ex.model.compute(v)
+        compute.append(time.perf_counter() - t)
+    med = statistics.median(all_times)
+    print(f"\n  all controls{med * 1e3:8.1f} ms   {med / 0.1:5.2f} x 100 ms (p90 "
+          f"{statistics.quantiles(all_times, n=10)[-1] * 1e3:.1f} ms)")
+    print(f"  model only  {statistics.median(compute) * 1e3:8.1f} ms (no drawing)")
+
+
+if __name__ == "__main__":
+    main()
