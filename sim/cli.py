@@ -22,6 +22,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a setting or parameter, e.g. --set income.declared_monthly=1500000")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     run.add_argument("--no-checks", action="store_true", help="skip the grid-doubling and discretization checks")
+    pro = sub.add_parser("project", help="year-by-year projection (budget, claims, JHT) over 1-40 years")
+    pro.add_argument("params", help="scenario file")
+    pro.add_argument("--years", type=int, default=None, help="years to project (default: projection.years)")
+    pro.add_argument("--paths", type=int, default=None, help="Monte Carlo paths (default: projection.paths)")
+    pro.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    pro.add_argument("--json", action="store_true", help="one JSON object with a row per year")
+    cmp_ = sub.add_parser("compare", help="two scenarios side by side over the same years")
+    cmp_.add_argument("a", help="first scenario file")
+    cmp_.add_argument("b", help="second scenario file")
+    cmp_.add_argument("--years", type=int, default=None)
+    cmp_.add_argument("--paths", type=int, default=None)
+    cmp_.add_argument("--json", action="store_true")
     rep = sub.add_parser("report", help="run the report notebook: executed notebook, HTML and JSON under reports/")
     rep.add_argument("params", help="scenario file")
     rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -124,10 +136,90 @@ def _report(args) -> int:
     return 0
 
 
+def format_projection(p: dict) -> str:
+    """Year-by-year table of a projection (Indonesian / English)."""
+    lines = [f"{label('Proyeksi', 'Projection')}: {p['scenario']} ({p['years']} {label('tahun', 'years')}, "
+             f"{number(p['paths'])} {label('jalur', 'paths')}, seed {p['seed']})",
+             f"{label('Beasiswa mulai dibayar tahun ke', 'Scholarship cost starts in year')}: {p['first_scholarship_year']}"
+             f" (JKM: {p['first_jkm_scholarship_year']})", ""]
+    head = (f"{'Th/Yr':>5} {'Mulai/Start':>11} {'Peserta':>8} {'Kebutuhan/Need':>18} {'Selisih/Diff':>18} "
+            f"{'Klaim/Claims':>18} {'Beasiswa/Schol.':>17} {'Rasio/LR':>9} {'P(>iuran)':>10} {'P(kum>)':>8}")
+    has_jht = "jht" in p["rows"][0]
+    if has_jht:
+        head += f" {'Dana JHT/Fund':>18}"
+    lines.append(head)
+    for r in p["rows"]:
+        line = (f"{r['year']:>5} {r['start']:>11} {number(r['workers']):>8} {rupiah(r['budget']['required']):>18} "
+                f"{rupiah(r['budget']['difference']):>18} {rupiah(r['expected_claims']['total']):>18} "
+                f"{rupiah(r['scholarship']):>17} {percent(r['loss_ratio']):>9} "
+                f"{percent(r.get('prob_claims_exceed_contributions'), 1):>10} "
+                f"{percent(r.get('prob_cumulative_claims_exceed_contributions'), 1):>8}")
+        if has_jht:
+            line += f" {rupiah(r['jht']['fund']):>18}"
+        lines.append(line)
+    if "jht_at_retirement" in p:
+        lines += ["", label("Saldo JHT pada usia pensiun (deterministik; persentil 5-95)",
+                            "JHT balance at retirement age (deterministic; 5th-95th percentile)")]
+        for age, v in p["jht_at_retirement"].items():
+            lines.append(f"  {label('masuk usia', 'joining at')} {age} ({v['years']} th/yr): {rupiah(v['deterministic'])}"
+                         f"  ({rupiah(v['percentiles']['5'])} - {rupiah(v['percentiles']['95'])})")
+    return "\n".join(lines)
+
+
+def format_comparison(c: dict) -> str:
+    a, b = c["a"]["scenario"], c["b"]["scenario"]
+    lines = [f"{label('Perbandingan', 'Comparison')}: A = {a}, B = {b} ({c['years']} {label('tahun', 'years')})", "",
+             f"{'Th/Yr':>5} {'Kebutuhan A':>18} {'Kebutuhan B':>18} {'B - A':>18} {'Dana JHT B':>18} "
+             f"{'Rasio A':>9} {'Rasio B':>9}"]
+    for r in c["rows"]:
+        lines.append(f"{r['year']:>5} {rupiah(r['budget_required']['a']):>18} {rupiah(r['budget_required']['b']):>18} "
+                     f"{rupiah(r['budget_required']['difference']):>18} {rupiah(r['jht_fund']['b']):>18} "
+                     f"{percent(r['loss_ratio']['a']):>9} {percent(r['loss_ratio']['b']):>9}")
+    t = c["total_budget_required"]
+    lines += ["", f"{label('Jumlah kebutuhan', 'Total need')}: A {rupiah(t['a'])}, B {rupiah(t['b'])}, "
+              f"B - A {rupiah(t['difference'])}"]
+    return "\n".join(lines)
+
+
+def _emit(obj, as_json: bool, fmt) -> None:
+    if as_json:
+        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=float)
+        sys.stdout.write("\n")
+    else:
+        print(fmt(obj))
+
+
+def _years_problem(years):
+    from .errors import Problem
+    if years is not None and not 1 <= years <= 40:
+        return [Problem("--years", "", f"expected a whole number of years between 1 and 40, got {years}")]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
         return _report(args)
+    if args.command in ("project", "compare"):
+        from .compare import compare
+        from .projection import run_projection
+        from .scenario import load_scenario
+        try:
+            bad = _years_problem(args.years)
+            if bad:
+                raise InputError(bad)
+            if args.command == "project":
+                _emit(run_projection(load_scenario(args.params, args.sets), args.years, args.paths), args.json,
+                      format_projection)
+            else:
+                _emit(compare(load_scenario(args.a), load_scenario(args.b), args.years, args.paths), args.json,
+                      format_comparison)
+        except InputError as exc:
+            for p in exc.problems:
+                print(f"error: {p}", file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s) found; nothing was computed.", file=sys.stderr)
+            return 2
+        return 0
     from .model import run
     from .scenario import load_scenario
     try:

@@ -66,3 +66,77 @@ def cohort_fund(portfolio, monthly_contribution, years: int, annual_return: floa
         alive = alive_next
     return {"year": np.arange(1, years + 1), "members": np.array(members), "fund": np.array(fund),
             "paid_out": np.array(paid)}
+
+
+def annuity_factor(annual_return) -> np.ndarray:
+    """Value at the end of a year of 1 rupiah contributed at the end of each of its 12 months: ``s_12``."""
+    r = np.asarray(annual_return, dtype=float)
+    i = (1.0 + r) ** (1.0 / 12.0) - 1.0
+    safe = np.where(np.abs(i) < 1e-15, 1.0, i)
+    return np.where(np.abs(i) < 1e-15, 12.0, np.expm1(12.0 * np.log1p(i)) / safe)
+
+
+def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndarray:
+    """Credited returns, independent Normal(mean_t, vol) each year (paths x years), floored at -99%;
+    *mean* is one number or one per year; vol 0 gives the deterministic path."""
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), (years,))
+    if vol <= 0 or paths == 0:
+        return np.tile(mean, (max(paths, 1), 1))
+    rng = np.random.default_rng([int(seed), 4])
+    return np.maximum(mean + vol * rng.standard_normal((paths, years)), -0.99)
+
+
+def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
+    """``sum_s K[t, s] s_12(r_s) prod_{u=s+1..t} (1 + r_u)`` for every path (paths x years)."""
+    L = np.cumsum(np.log1p(returns), axis=1)
+    X = annuity_factor(returns) * np.exp(-L)
+    return np.exp(L) * (X @ K.T)
+
+
+def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``K[t, s]`` (rupiah a month) of year-s contributions still held at the end of year t
+    (fund) and paid out in year t (exits, and members reaching the retirement age)."""
+    C, T = cohort.n_start.shape
+    ages = np.stack([cohort.age(t) for t in range(T)], axis=1)
+    tt = np.arange(T)
+    # R: the year in which a member reaches the retirement age (balance paid, then it starts again)
+    reach = ages + 1 >= retirement_age
+    R = np.where(reach.any(axis=1), reach.argmax(axis=1), T + 1)
+    R = np.maximum(R, cohort.entry)
+    Kf = np.zeros((T, T))
+    Kp = np.zeros((T, T))
+    for t in range(T):
+        hold = cohort.n_end[:, t] * (t != R)
+        pay = cohort.exits[:, t] + cohort.n_end[:, t] * (t == R)
+        for s in range(t + 1):
+            m = (cohort.entry <= s) & ((s > R) | (t < R))
+            Kf[t, s] = monthly[s] * hold[m].sum()
+            Kp[t, s] = monthly[s] * pay[m].sum()
+    return Kf, Kp
+
+
+def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float) -> dict[str, np.ndarray]:
+    """JHT fund at the end of each year and balances paid out in it, per return path (paths x years).
+
+    A member's balance at the end of year t is ``sum_s c_s s_12(r_s) prod_{u=s+1..t}(1 + r_u)``
+    over the years s since joining (or since the last payout at the retirement age); the fund is
+    that balance summed over members in force, the payout summed over those leaving.
+    """
+    Kf, Kp = cohort_matrices(cohort, np.asarray(monthly, dtype=float), retirement_age)
+    return {"fund": _accumulate(Kf, returns), "paid_out": _accumulate(Kp, returns)}
+
+
+def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_age: float) -> np.ndarray:
+    """Balance at the retirement age of a member who joins at *age* and contributes ``monthly[s]``
+    in year s, per return path: ``sum_{s<n} c_s s_12(r_s) prod_{u=s+1..n-1}(1 + r_u)``, n = years left."""
+    n = int(max(np.ceil(retirement_age - age), 0))
+    if n == 0:
+        return np.zeros(returns.shape[0])
+    monthly = np.asarray(monthly, dtype=float)
+    if monthly.size < n:
+        monthly = np.concatenate([monthly, np.full(n - monthly.size, monthly[-1])])
+    r = returns[:, :n] if returns.shape[1] >= n else np.concatenate(
+        [returns, np.repeat(returns[:, -1:], n - returns.shape[1], axis=1)], axis=1)
+    K = np.zeros((n, n))
+    K[n - 1, :] = monthly[:n]
+    return _accumulate(K, r)[:, n - 1]

@@ -135,6 +135,28 @@ def synthetic(workers: int, villages: int, seed: int, income: float, male_share:
     )
 
 
+def expected_cells(workers: float, income: float, male_share: float, age_bands: dict, occupation_mix: dict,
+                   membership_months: float = 0.0) -> Portfolio:
+    """The expected composition of *workers* new members (fractional counts, no sampling):
+    ``workers x P(age) x P(sex) x P(occupation)`` with the synthetic roster's marginals."""
+    ages, p_age = age_band_weights(age_bands)
+    p_sex = np.array([1.0 - male_share, male_share])
+    w_occ = np.array([float(occupation_mix.get(o, 0.0)) for o in OCCUPATIONS])
+    p = (p_age[:, None, None] * p_sex[None, :, None] * (w_occ / w_occ.sum())[None, None, :]).ravel()
+    a_idx, s_idx, o_idx = np.unravel_index(np.arange(p.size), (ages.size, 2, len(OCCUPATIONS)))
+    keep = p > 0
+    n = int(keep.sum())
+    return Portfolio(workers * p[keep], ages[a_idx[keep]], s_idx[keep] == 1, o_idx[keep], np.full(n, float(income)),
+                     np.ones(n), np.full(n, float(membership_months)), source="expected")
+
+
+def concat(parts: list[Portfolio]) -> Portfolio:
+    """Cells of several portfolios side by side (village counts are not kept)."""
+    cat = lambda f: np.concatenate([getattr(p, f) for p in parts])  # noqa: E731
+    return Portfolio(cat("count"), cat("age"), cat("male"), cat("occupation"), cat("income"), cat("exposure"),
+                     cat("membership"), source=parts[0].source if parts else "empty")
+
+
 def from_workers(age, male, occupation, income, exposure, membership, villages=None, source="roster") -> Portfolio:
     """Group per-worker arrays into cells of identical workers (used for roster files)."""
     keys = np.rec.fromarrays([np.asarray(age), np.asarray(male), np.asarray(occupation),

@@ -39,15 +39,19 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "portfolio.roster": ("path_or_null", False, None, "null, or a roster CSV path"),
     "portfolio.prior_membership_months": ("months", False, 0, "months of membership before the year starts (synthetic roster)"),
     "income.declared_monthly": ("rupiah_per_month", True, None, "declared income a month, rupiah (at least the BPU floor)"),
+    "income.changes": ("dated_rupiah", False, {}, "later declared incomes, keyed by the date they take effect"),
     "programs.jkk": ("bool", True, None, "JKK work-accident cover on/off"),
     "programs.jkm": ("bool", True, None, "JKM death cover on/off"),
     "programs.jht": ("bool", True, None, "JHT old-age savings on/off"),
     "budget.allocation": ("rupiah", True, None, "budget allocation, rupiah"),
     "budget.months": ("budget_months", True, None, "months the allocation must pay for"),
+    "budget.allocation_changes": ("dated_rupiah", False, {}, "later yearly allocations, keyed by the date they take effect"),
     "budget.jht_regency_share": ("fraction", False, 1.0, "share of the JHT contribution the regency pays (the worker pays the rest)"),
     "simulation.seed": ("seed", True, None, "random seed (synthetic roster and Monte Carlo)"),
     "simulation.monte_carlo_years": ("count", False, 0, "Monte Carlo years to simulate as a cross-check (0: none)"),
     "simulation.lattice_unit": ("lattice", False, 100000, "lattice step of the exact distribution, rupiah"),
+    "projection.years": ("projection_years", False, 10, "years to project (1-40)"),
+    "projection.paths": ("count", False, 10000, "Monte Carlo paths of a projection"),
 }
 OVERRIDE_SECTIONS = ("policy", "assumptions")
 _BRANCHES = {k.split(".")[0] for k in SCHEMA} | set(OVERRIDE_SECTIONS) | {"extends"}
@@ -82,10 +86,32 @@ def _check_kind(kind: str, value) -> str | None:
     if kind == "seed":
         return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
             f"expected a whole number, 0 or more, got {value!r}"
+    if kind == "projection_years":
+        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 40 else \
+            f"expected a whole number of years between 1 and 40, got {value!r}"
+    if kind == "dated_rupiah":
+        if not isinstance(value, dict):
+            return "expected a mapping of dates (YYYY-MM-DD) to rupiah amounts"
+        for d, v in value.items():
+            if not _DATE.match(str(d)):
+                return f"expected dates written YYYY-MM-DD, got {d!r}"
+            err = check_value("rupiah", v)
+            if err:
+                return f"{d}: {err}"
+        return None
     if kind == "lattice":
         return None if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else \
             f"expected a whole number of rupiah, 1 or more, got {value!r}"
     return check_value(kind, value)
+
+
+def dated_value(base, changes: dict | None, date: str):
+    """*base*, or the latest of *changes* (date -> value) taking effect on or before *date*."""
+    out = base
+    for d in sorted(changes or {}):
+        if str(d) <= date:
+            out = changes[d]
+    return out
 
 
 def _suggest(key: str, candidates) -> str:
@@ -139,6 +165,15 @@ class Scenario:
                 raise KeyError(f"unknown parameter {name!r}")
             ov[name] = v
         return Scenario(vals, ov, self.params, list(self.files), dict(self.origin), self.base_dir)
+
+    def at(self, date: str) -> "Scenario":
+        """The same scenario seen on *date*: parameters, income and allocation in force then."""
+        vals = {"scenario.start": date,
+                "income.declared_monthly": dated_value(self.values.get("income.declared_monthly"),
+                                                       self.values.get("income.changes"), date),
+                "budget.allocation": dated_value(self.values.get("budget.allocation"),
+                                                 self.values.get("budget.allocation_changes"), date)}
+        return self.updated(vals)
 
     def overridden(self) -> dict[str, object]:
         """Plain-valued parameter overrides in force (what a saved scenario file must carry)."""
@@ -344,6 +379,11 @@ def _cross_checks(scen: Scenario, display: str, problems: Problems, bad: set[str
     if floor is not None and "income.declared_monthly" not in bad and income < floor:
         problems.add(scen.origin.get("income.declared_monthly", display), "income.declared_monthly",
                      f"declared income {rupiah(income)} is below the BPU floor of {rupiah(floor)} in force on {date}")
+    if floor is not None and "income.changes" not in bad:
+        for d, v in (scen["income.changes"] or {}).items():
+            if v < floor:
+                problems.add(scen.origin.get("income.changes", display), f"income.changes.{d}",
+                             f"declared income {rupiah(v)} is below the BPU floor of {rupiah(floor)}")
     if "portfolio.roster" not in bad:
         roster = scen.roster_path()
         if roster is not None:
