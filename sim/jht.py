@@ -109,7 +109,7 @@ def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple
         hold = cohort.n_end[:, t] * (t != R)
         pay = cohort.exits[:, t] + cohort.n_end[:, t] * (t == R)
         for s in range(t + 1):
-            m = (cohort.entry <= s) & ((s > R) | (t < R))
+            m = (cohort.entry <= s) & ((s > R) | (t <= R))   # contributions since joining or the last payout
             Kf[t, s] = monthly[s] * hold[m].sum()
             Kp[t, s] = monthly[s] * pay[m].sum()
     return Kf, Kp

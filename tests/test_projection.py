@@ -1,0 +1,169 @@
+"""Projections against independent calculations: survival-weighted expectations worked cell by
+cell, deterministic JHT by brute-force accumulation, per-year exact vs Monte Carlo, dated changes."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import jht, montecarlo, projection
+from sim.mortality import load_table
+from sim.model import run
+from sim.portfolio import from_workers
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "params" / "belu-2023.yaml"
+JHT = ROOT / "params" / "belu-2023-jht.yaml"
+CLOSED = ["assumptions.projection.lapse_rate=0", "assumptions.projection.new_entrant_rate=0"]
+
+
+@pytest.fixture(scope="module")
+def proj():
+    scen = load_scenario(BASE)
+    return scen, *projection.project(scen, 8)
+
+
+def test_first_year_equals_the_one_year_run(proj):
+    scen, rows, _ = proj
+    one = run(scen, checks=False)
+    r = rows[0]
+    assert r.contributions == one["contributions"]
+    assert r.model.expected_amount("jkk") + r.model.expected_amount("jkm") == pytest.approx(one["expected_claims"]["total"])
+    assert r.exact["total"].quantile(0.995) == one["claims_quantiles"]["99.5"]
+
+
+def test_survival_weighted_members_and_deaths_by_hand():
+    scen = load_scenario(BASE, CLOSED + ["assumptions.accidents.frequency_multiplier=0"])
+    pf = from_workers([40, 63], [True, False], [0, 0], [1e6, 1e6], [1.0, 1.0], [0, 0])
+    rows, coh = projection.project(scen, 4, portfolio=pf)
+    qm, qf = load_table("population_2023")
+    man = [1.0]
+    for t in range(3):
+        man.append(man[-1] * (1 - qm[40 + t]))
+    woman = [1.0, 1 - qf[63]]          # leaves the cover at 65: in force in years 1 and 2 only
+    for t in range(4):
+        expected_members = man[t] + (woman[t] if t < 2 else 0.0)
+        assert rows[t].portfolio.count.sum() == pytest.approx(expected_members, rel=1e-12)
+        deaths = man[t] * qm[40 + t] + (woman[t] * qf[63 + t] if t < 2 else 0.0)
+        assert rows[t].model.expected_count("jkm") == pytest.approx(deaths, rel=1e-12)
+
+
+def test_scholarship_starts_after_three_years_of_membership():
+    scen = load_scenario(BASE, ["assumptions.accidents.frequency_multiplier=0"])
+    out = projection.run_projection(scen, 6, 100)
+    assert out["first_jkm_scholarship_year"] == 4 and out["first_scholarship_year"] == 4
+    sch = [r["scholarship"] for r in out["rows"]]
+    assert sch[:3] == [0, 0, 0] and min(sch[3:]) > 0
+    veteran = load_scenario(BASE, ["assumptions.accidents.frequency_multiplier=0",
+                                   "portfolio.prior_membership_months=36"])
+    assert projection.run_projection(veteran, 2, 100)["first_scholarship_year"] == 1
+
+
+def test_per_year_exact_agrees_with_monte_carlo(proj):
+    _, rows, _ = proj
+    for t in (1, 4):        # before and after the JKM scholarship starts
+        r = rows[t]
+        sim = montecarlo.simulate(r.model, 50_000, seed=t)
+        d = r.exact["total"]
+        assert abs(sim.total.mean() - d.mean()) < 4 * sim.total.std() / np.sqrt(50_000)
+        for q in (0.5, 0.9):
+            x = d.quantile(q)
+            assert abs(np.mean(sim.total <= x) - d.cdf(x)) < 4 * np.sqrt(q * (1 - q) / 50_000) + 0.01
+
+
+def test_path_totals_match_the_exact_means(proj):
+    _, rows, _ = proj
+    sims = projection.sample_totals(rows, 40_000, seed=5)
+    for j, r in enumerate(rows):
+        assert abs(sims[:, j].mean() - r.exact["total"].mean()) < 4 * sims[:, j].std() / 200 + r.exact["total"].h
+    cum = sims.sum(axis=1)
+    assert abs(cum.mean() - sum(r.exact["total"].mean() for r in rows)) < 4 * cum.std() / 200 + 8 * rows[0].exact["total"].h
+
+
+def brute_force_fund(coh, monthly, returns, ret_age):
+    """Cell by cell, year by year: balances grow, members leave and are paid, retirees are paid."""
+    C, T = coh.n_start.shape
+    # the year each member reaches the retirement age (the year of joining for those already there)
+    R = np.full(C, 10 ** 6)
+    for c in range(C):
+        for t in range(coh.entry[c], T):
+            if coh.age0[c] + (t - coh.entry[c]) + 1 >= ret_age:
+                R[c] = t
+                break
+    bal = np.zeros(C)
+    fund, paid = [], []
+    for t in range(T):
+        active = coh.entry <= t
+        i = (1 + returns[t]) ** (1 / 12) - 1
+        s12 = 12.0 if i == 0 else ((1 + i) ** 12 - 1) / i
+        bal = np.where(active, bal * (1 + returns[t]) + monthly[t] * s12, 0.0)
+        retire = active & (R == t)
+        paid.append(float(np.sum(coh.exits[:, t] * bal) + np.sum(coh.n_end[:, t] * bal * retire)))
+        bal = np.where(retire, 0.0, bal)
+        fund.append(float(np.sum(coh.n_end[:, t] * bal)))
+    return np.array(fund), np.array(paid)
+
+
+def test_deterministic_jht_fund_equals_brute_force_accumulation():
+    scen = load_scenario(JHT)
+    rows, coh = projection.project(scen, 12, distributions=False)
+    monthly = np.full(12, 20_000.0)
+    returns = np.linspace(0.04, 0.07, 12)
+    got = jht.fund_paths(coh, monthly, returns[None, :], 56)
+    fund, paid = brute_force_fund(coh, monthly, returns, 56)
+    assert np.allclose(got["fund"][0], fund, rtol=1e-10)
+    assert np.allclose(got["paid_out"][0], paid, rtol=1e-10)
+
+
+def test_balance_at_retirement_closed_form_and_spread():
+    r = jht.return_paths(0.06, 0.0, 40, 1, 0)
+    assert jht.balance_at_retirement(30, [20_000.0], r, 56)[0] == pytest.approx(jht.balance(26 * 12, 20_000, 0.06))
+    sto = jht.balance_at_retirement(30, [20_000.0], jht.return_paths(0.06, 0.01, 40, 20_000, 1), 56)
+    det = jht.balance(26 * 12, 20_000, 0.06)
+    assert np.percentile(sto, 5) < det < np.percentile(sto, 95)
+    assert abs(np.median(sto) - det) / det < 0.01
+
+
+def test_dated_income_and_allocation_changes():
+    scen = load_scenario(BASE, CLOSED + ["income.changes={2025-01-01: 1500000}",
+                                         "budget.allocation_changes={2024-01-01: 1200000000}"])
+    out = projection.run_projection(scen, 3, 100)
+    inc = [r["declared_income_monthly"] for r in out["rows"]]
+    assert inc == [1_000_000, 1_000_000, 1_500_000]                # year 3 starts 2025-06-01
+    assert [r["budget"]["allocation"] for r in out["rows"]] == [1_175_126_400, 1_200_000_000, 1_200_000_000]
+    r3 = out["rows"][2]
+    assert r3["contributions"]["jkk"] == pytest.approx(r3["workers"] * 15_000 * 12)
+
+
+def test_income_change_below_the_floor_is_refused():
+    from sim.errors import InputError
+    with pytest.raises(InputError) as exc:
+        load_scenario(BASE, ["income.changes={2025-01-01: 800000}"])
+    assert "income.changes.2025-01-01: declared income Rp 800.000 is below the BPU floor" in str(exc.value)
+
+
+def test_compare_jht_against_the_baseline():
+    from sim.compare import compare
+    c = compare(load_scenario(BASE), load_scenario(JHT), 4, 200)
+    for r, ra in zip(c["rows"], c["a"]["rows"]):
+        assert r["budget_required"]["difference"] == pytest.approx(ra["workers"] * 20_000 * 12)
+        assert r["loss_ratio"]["a"] == r["loss_ratio"]["b"]
+        assert r["jht_fund"]["b"] > 0 and r["jht_fund"]["a"] == 0
+
+
+def test_cli_project_and_compare_json():
+    r = subprocess.run([sys.executable, "-m", "sim", "project", str(JHT), "--years", "3", "--paths", "500", "--json"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert len(out["rows"]) == 3 and "jht_at_retirement" in out and out["rows"][0]["jht"]["fund"] > 0
+    assert {"cumulative_claims_percentiles", "prob_cumulative_claims_exceed_contributions"} <= set(out["rows"][2])
+    r = subprocess.run([sys.executable, "-m", "sim", "compare", str(BASE), str(JHT), "--years", "2", "--paths", "100",
+                        "--json"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and len(json.loads(r.stdout)["rows"]) == 2
+    r = subprocess.run([sys.executable, "-m", "sim", "project", str(BASE), "--years", "41"], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 2 and "between 1 and 40" in r.stderr
