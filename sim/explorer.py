@@ -102,6 +102,15 @@ class ExplorerModel:
         return ExplorerResult(s, c.exact, bal, float(fund["fund"][-1]) if fund else 0.0,
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
 
+    def projection_rows(self, v: dict, paths: int = 400) -> list[dict]:
+        """Year-by-year figures over the chosen years of membership (expected values; the JHT fund with
+        percentile bands over *paths* return paths)."""
+        from . import projection
+        scen = self.scenario_for(v)
+        rows, coh = projection.project(scen, int(v["years"]), portfolio=self.portfolio_for(scen), distributions=False)
+        j = projection.jht_projection(scen, rows, coh, paths, int(scen["simulation.seed"])) if v["jht"] else None
+        return projection.summary_rows(rows, None, j["by_year"] if j else None)
+
     def save(self, target: Path | str, name: str, v: dict) -> Path:
         """Write the current values as a scenario file extending the explorer's baseline."""
         scen = self.scenario_for(v)
@@ -179,19 +188,26 @@ class Explorer:
         }
         self.table = w.HTML()
         self.plot = w.Image(format="png", layout=w.Layout(width="675px"))
+        self.proj_plot = w.Image(format="png", layout=w.Layout(width="900px"))
+        self.tabs = w.Tab(children=[self.plot, self.proj_plot])
+        self.tabs.set_title(0, "Klaim setahun / Claims in a year")
+        self.tabs.set_title(1, "Proyeksi / Projection")
+        self.tabs.observe(lambda *_: self._render_visible(), names="selected_index")
+        self._dirty: set[int] = set()
         self.name = w.Text(value="belu-explore", description="Nama / Name", style=style, layout=lay)
         self.save_button = w.Button(description="Simpan skenario / Save scenario", icon="save")
         self.save_status = w.HTML()
         self.save_button.on_click(self._save)
         with plt.ioff():
             self.fig, self.ax = plt.subplots(figsize=(7.5, 3.4), dpi=90)
+            self.proj_fig = plt.figure(figsize=(11, 3.6), dpi=75)
         self.fig.subplots_adjust(left=0.12, right=0.98, bottom=0.16, top=0.9)
         for c in self.controls.values():
             c.observe(self.update, names="value")
         self.widget = w.HBox([
             w.VBox(list(self.controls.values()) + [self.name, self.save_button, self.save_status],
                    layout=w.Layout(min_width="580px", flex="0 0 580px")),
-            w.VBox([self.table, self.plot], layout=w.Layout(flex="1 1 auto")),
+            w.VBox([self.table, self.tabs], layout=w.Layout(flex="1 1 auto")),
         ])
         self.update()
 
@@ -199,24 +215,46 @@ class Explorer:
         return {k: c.value for k, c in self.controls.items()}
 
     def update(self, *_):
-        """Recompute and redraw (the plot is rendered here once, as PNG, into an Image widget)."""
+        """Recompute the figures and redraw the visible chart (the other is redrawn when shown)."""
+        self.result = self.model.compute(self.values())
+        self.table.value = summary_html(self.result)
+        self._dirty = {0, 1}
+        self._render_visible()
+        return self.result
+
+    def _render_visible(self):
+        idx = self.tabs.selected_index or 0
+        if idx not in self._dirty:
+            return
+        self._dirty.discard(idx)
+        if idx == 0:
+            self._draw_claims(self.result)
+        else:
+            self._draw_projection()
+
+    def _draw_projection(self):
+        from . import plots
+        rows = self.model.projection_rows(self.values())
+        plots.projection_rows_figure(self.proj_fig, rows, lambda a, b: f"{a} / {b}")
+        self.proj_fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.88, wspace=0.25)
+        self.proj_plot.value = self._png(self.proj_fig)
+
+    def _draw_claims(self, r):
         from . import plots
         from .i18n import t
-        r = self.model.compute(self.values())
-        self.table.value = summary_html(r)
         s = r.summary
         contrib = s["contributions"]["jkk"] + s["contributions"]["jkm"]
         plots.claims_distribution(self.ax, r.exact["total"], contrib, s["var_99_5"], both("claims_total"),
                                   {"x": f"{t('rupiah_millions')} / {t('rupiah_millions', 'en')}",
                                    "y": both("probability"), "var": "VaR 99,5%", "contributions": "Iuran / Contrib."})
-        self.plot.value = self.render_png()
-        return r
+        self.plot.value = self._png(self.fig)
 
-    def render_png(self) -> bytes:
-        """The current plot as PNG bytes (what the notebook front end receives on each update)."""
+    @staticmethod
+    def _png(fig) -> bytes:
+        """*fig* as PNG bytes (rendered once here, not again by the notebook's inline backend)."""
         import io
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
+        fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
         return buf.getvalue()
 
     def _save(self, *_):

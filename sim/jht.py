@@ -97,32 +97,30 @@ def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple
     """Weights ``K[t, s]`` (rupiah a month) of year-s contributions still held at the end of year t
     (fund) and paid out in year t (exits, and members reaching the retirement age)."""
     C, T = cohort.n_start.shape
-    ages = np.stack([cohort.age(t) for t in range(T)], axis=1)
-    tt = np.arange(T)
-    # R: the year in which a member reaches the retirement age (balance paid, then it starts again)
-    reach = ages + 1 >= retirement_age
-    R = np.where(reach.any(axis=1), reach.argmax(axis=1), T + 1)
-    R = np.maximum(R, cohort.entry)
+    # R: the year in which a member reaches the retirement age (balance paid, then it starts again):
+    # the first t >= entry with age0 + (t - entry) + 1 >= retirement age
+    R = cohort.entry + np.maximum(0, np.ceil(retirement_age - 1 - cohort.age0)).astype(int)
     Kf = np.zeros((T, T))
     Kp = np.zeros((T, T))
     for t in range(T):
         hold = cohort.n_end[:, t] * (t != R)
         pay = cohort.exits[:, t] + cohort.n_end[:, t] * (t == R)
-        for s in range(t + 1):
-            m = (cohort.entry <= s) & ((s > R) | (t <= R))   # contributions since joining or the last payout
-            Kf[t, s] = monthly[s] * hold[m].sum()
-            Kp[t, s] = monthly[s] * pay[m].sum()
+        # a member holds the contributions of years lo..t: since joining, or since the last payout
+        lo = np.where(t <= R, cohort.entry, np.maximum(cohort.entry, R + 1))
+        ok = lo <= t
+        Kf[t, : t + 1] = monthly[: t + 1] * np.cumsum(np.bincount(lo[ok], weights=hold[ok], minlength=T))[: t + 1]
+        Kp[t, : t + 1] = monthly[: t + 1] * np.cumsum(np.bincount(lo[ok], weights=pay[ok], minlength=T))[: t + 1]
     return Kf, Kp
 
 
-def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float) -> dict[str, np.ndarray]:
+def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float, matrices=None) -> dict[str, np.ndarray]:
     """JHT fund at the end of each year and balances paid out in it, per return path (paths x years).
 
     A member's balance at the end of year t is ``sum_s c_s s_12(r_s) prod_{u=s+1..t}(1 + r_u)``
     over the years s since joining (or since the last payout at the retirement age); the fund is
     that balance summed over members in force, the payout summed over those leaving.
     """
-    Kf, Kp = cohort_matrices(cohort, np.asarray(monthly, dtype=float), retirement_age)
+    Kf, Kp = matrices or cohort_matrices(cohort, np.asarray(monthly, dtype=float), retirement_age)
     return {"fund": _accumulate(Kf, returns), "paid_out": _accumulate(Kp, returns)}
 
 

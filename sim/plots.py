@@ -61,3 +61,51 @@ def fan_chart(ax, years, bands: dict[str, np.ndarray], median: np.ndarray, title
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return ax
+
+
+def budget_path(ax, years, need, allocation, claims, contributions, title: str, labels: dict):
+    """Budget need against the allocation, and expected claims against contributions, by year."""
+    ax.clear()
+    ax.plot(years, _millions(need), marker="o", ms=3, color="#4c72b0", label=labels["need"])
+    ax.step(years, _millions(allocation), where="mid", color="#55a868", ls="--", label=labels["allocation"])
+    ax.plot(years, _millions(claims), marker="s", ms=3, color="#c44e52", label=labels["claims"])
+    ax.plot(years, _millions(contributions), color="#8172b2", ls=":", label=labels["contributions"])
+    ax.set_title(title)
+    ax.set_xlabel(labels["year"])
+    ax.set_ylabel(labels["y"])
+    ax.legend(fontsize=7)
+    return ax
+
+
+def projection_rows_figure(fig, rows: list[dict], lang_label, fan_key: str | None = None):
+    """Two panels from projection rows (:func:`sim.projection.summary_rows`): the budget path and
+    a fan chart (JHT fund when present, else cumulative claims against cumulative contributions)."""
+    fig.clear()
+    ax1, ax2 = fig.subplots(1, 2)
+    yrs = [r["year"] for r in rows]
+    budget_path(ax1, yrs, [r["budget"]["required"] for r in rows], [r["budget"]["allocation"] for r in rows],
+                [r["expected_claims"]["total"] for r in rows],
+                [r["contributions"]["jkk"] + r["contributions"]["jkm"] for r in rows],
+                lang_label("Anggaran per tahun", "Budget by year"),
+                {"need": lang_label("Kebutuhan", "Need"), "allocation": lang_label("Alokasi", "Allocation"),
+                 "claims": lang_label("Klaim harapan", "Expected claims"),
+                 "contributions": lang_label("Iuran JKK+JKM", "JKK+JKM contributions"),
+                 "year": lang_label("Tahun ke", "Year"), "y": lang_label("juta rupiah", "million rupiah")})
+    if rows and "jht" in rows[0] and "fund_percentiles" in rows[0]["jht"]:
+        pct = {k: np.array([r["jht"]["fund_percentiles"][k] for r in rows]) for k in rows[0]["jht"]["fund_percentiles"]}
+        fan_chart(ax2, yrs, {"5-95": np.vstack([pct["5"], pct["95"]]), "25-75": np.vstack([pct["25"], pct["75"]])},
+                  pct["50"], lang_label("Dana JHT (persentil)", "JHT fund (percentiles)"),
+                  lang_label("juta rupiah", "million rupiah"), color="#dd8452")
+    elif rows and "cumulative_claims_percentiles" in rows[0]:
+        pct = {k: np.array([r["cumulative_claims_percentiles"][k] for r in rows]) for k in ("5", "25", "50", "75", "95")}
+        fan_chart(ax2, yrs, {"5-95": np.vstack([pct["5"], pct["95"]]), "25-75": np.vstack([pct["25"], pct["75"]])},
+                  pct["50"], lang_label("Klaim kumulatif (persentil)", "Cumulative claims (percentiles)"),
+                  lang_label("juta rupiah", "million rupiah"))
+        ax2.plot(yrs, _millions([r["cumulative_contributions"] for r in rows]), color="#55a868", ls="--",
+                 label=lang_label("Iuran kumulatif", "Cumulative contributions"))
+        ax2.legend(fontsize=7)
+    else:
+        ax2.set_axis_off()
+    for ax in (ax1, ax2):
+        ax.set_xlabel(lang_label("Tahun ke", "Year"))
+    return fig

@@ -201,9 +201,10 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     vol = scen.param("assumptions.jht.return_volatility")
     ret_age = scen.param("policy.jht.retirement_age")
     det_r = mean[None, :]
-    det = jht.fund_paths(cohort, monthly, det_r, ret_age)
+    K = jht.cohort_matrices(cohort, monthly, ret_age)
+    det = jht.fund_paths(cohort, monthly, det_r, ret_age, K)
     sto_r = jht.return_paths(mean, vol, T, paths, seed)
-    sto = jht.fund_paths(cohort, monthly, sto_r, ret_age)
+    sto = jht.fund_paths(cohort, monthly, sto_r, ret_age, K)
     members = cohort.n_end.sum(axis=0)
     by_year = {
         "monthly_per_worker": monthly,

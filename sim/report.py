@@ -27,6 +27,7 @@ PARAMETERS = {
     "language": (str, "id", '"id" (Bahasa Indonesia) or "en" (English)'),
     "monte_carlo_years": (int, 100000, "Monte Carlo years for the cross-check (0: none)"),
     "summary_json": (str, "", 'file for the headline figures as JSON ("": none)'),
+    "projection_years": (int, 10, "years of the budget projection (1-40; 0: none)"),
 }
 PROJECT = PARAMS_DIR.parent
 
@@ -38,24 +39,30 @@ class Context:
     summary: dict
     lang: str
     params: dict
+    projection: dict | None = None
     started: float = field(default_factory=time.time)
 
     def tr(self, id_text: str, en_text: str) -> str:
         return id_text if self.lang == "id" else en_text
 
 
-def prepare(scenario: str, overrides: list, language: str, monte_carlo_years: int) -> Context:
+def prepare(scenario: str, overrides: list, language: str, monte_carlo_years: int,
+            projection_years: int = 10) -> Context:
     """Validate and compute everything the report shows (raises InputError on bad input)."""
     from .errors import InputError, Problem
+    from .projection import run_projection
     if language not in ("id", "en"):
         raise InputError([Problem("report", "language", f'expected "id" or "en", got {language!r}')])
+    if not 0 <= int(projection_years) <= 40:
+        raise InputError([Problem("report", "projection_years", f"expected 0 to 40, got {projection_years!r}")])
     path = scenario if os.path.isabs(scenario) else PROJECT / scenario
     scen = load_scenario(path, list(overrides))
     c = compute(scen, mc_years=int(monte_carlo_years))
     s = summarize(scen, c, checks=True)
     params = {"scenario": scenario, "overrides": list(overrides), "language": language,
-              "monte_carlo_years": int(monte_carlo_years)}
-    return Context(scen, c, s, language, params)
+              "monte_carlo_years": int(monte_carlo_years), "projection_years": int(projection_years)}
+    proj = run_projection(scen, int(projection_years)) if projection_years else None
+    return Context(scen, c, s, language, params, proj)
 
 
 def _md(text: str):
@@ -277,3 +284,47 @@ def key_figures(ctx: Context) -> None:
     print(f"{t('difference', ctx.lang)}: {rupiah(b['difference'])}")
     print(f"{t('worker_years', ctx.lang)}: {number(b['funded_worker_years'])}")
     print(f"{t('loss_ratio', ctx.lang)} (JKK + JKM): {percent(s['loss_ratio']['total'])}")
+
+
+def projection_section(ctx: Context):
+    p = ctx.projection
+    if not p:
+        return _md("")
+    lines = [f"## {ctx.tr('Proyeksi anggaran', 'Budget projection')} ({p['years']} {ctx.tr('tahun', 'years')})", "",
+             ctx.tr(f"Kohort menua, meninggal, berhenti ({percent(ctx.scen.param('assumptions.projection.lapse_rate'), 0)} "
+                    f"per tahun) dan diganti peserta baru; biaya medis naik "
+                    f"{percent(ctx.scen.param('assumptions.projection.medical_inflation'), 0)} per tahun. "
+                    f"Beasiswa mulai dibayar pada tahun ke-{p['first_scholarship_year']} "
+                    f"(beasiswa JKM: tahun ke-{p['first_jkm_scholarship_year']}, setelah 3 tahun iuran).",
+                    f"The cohort ages, dies, lapses ({percent(ctx.scen.param('assumptions.projection.lapse_rate'), 0)} "
+                    f"a year) and is replaced by new members; medical costs rise "
+                    f"{percent(ctx.scen.param('assumptions.projection.medical_inflation'), 0)} a year. "
+                    f"Scholarship costs start in year {p['first_scholarship_year']} "
+                    f"(JKM scholarship: year {p['first_jkm_scholarship_year']}, after 3 years of contributions)."), "",
+             f"| {ctx.tr('Tahun', 'Year')} | {ctx.tr('Peserta', 'Workers')} | {t('required', ctx.lang)} | "
+             f"{t('allocation', ctx.lang)} | {t('expected_claims', ctx.lang)} | {ctx.tr('Beasiswa', 'Scholarship')} | "
+             f"{t('loss_ratio', ctx.lang)} | {ctx.tr('P(klaim kumulatif > iuran)', 'P(cumulative claims > contributions)')} |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in p["rows"]:
+        lines.append(f"| {r['year']} | {number(r['workers'])} | {rupiah(r['budget']['required'])} | "
+                     f"{rupiah(r['budget']['allocation'])} | {rupiah(r['expected_claims']['total'])} | "
+                     f"{rupiah(r['scholarship'])} | {percent(r['loss_ratio'])} | "
+                     f"{percent(r.get('prob_cumulative_claims_exceed_contributions'), 1)} |")
+    if "jht_at_retirement" in p:
+        lines += ["", f"| {ctx.tr('Usia masuk', 'Age at joining')} | {ctx.tr('Saldo JHT pada usia pensiun', 'JHT balance at retirement age')} | "
+                  f"{ctx.tr('persentil 5-95', '5th-95th percentile')} |", "|---:|---:|---:|"]
+        for age, v in p["jht_at_retirement"].items():
+            lines.append(f"| {age} ({v['years']} {ctx.tr('th', 'yr')}) | {rupiah(v['deterministic'])} | "
+                         f"{rupiah(v['percentiles']['5'])} - {rupiah(v['percentiles']['95'])} |")
+    return _md("\n".join(lines))
+
+
+def projection_figure(ctx: Context):
+    import matplotlib.pyplot as plt
+
+    from . import plots
+    fig = plt.figure(figsize=(13, 3.8))
+    if ctx.projection:
+        plots.projection_rows_figure(fig, ctx.projection["rows"], ctx.tr)
+        fig.tight_layout()
+    return fig

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def clean(path: Path, execute: bool = True) -> None:
     nb = nbformat.read(str(path), as_version=4)
+    for i, cell in enumerate(nb.cells):      # stable cell ids (nbformat 4.5)
+        if not cell.get("id"):
+            cell["id"] = f"cell-{i:02d}"
     if execute:
         NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
