@@ -97,8 +97,11 @@ class ExplorerModel:
         monthly = float(contributions.monthly(v["income"], sched, {"jht": True})["jht"])
         years = int(v["years"])
         bal = float(jht.balance(12 * years, monthly, v["jht_return"])) if v["jht"] else 0.0
-        fund = jht.cohort_fund(c.portfolio, monthly, years, v["jht_return"], scen.param("assumptions.mortality.table"),
-                               v["loading"], scen.param("policy.jht.retirement_age")) if v["jht"] else None
+        fund = None
+        if v["jht"]:   # the same cohort projection as the projection tab and `python -m sim project`
+            from .projection import jht_projection, project
+            rows, coh = project(scen, years, portfolio=c.portfolio, distributions=False)
+            fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
         return ExplorerResult(s, c.exact, bal, float(fund["fund"][-1]) if fund else 0.0,
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
 

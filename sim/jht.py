@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mortality import annual_q
 
 
 def monthly_rate(annual_return: float) -> float:
@@ -35,37 +34,6 @@ def balance(months, monthly_contribution: float, annual_return: float) -> np.nda
 def years_to_retirement(age, retirement_age: float) -> np.ndarray:
     """Whole years of membership left before the retirement age (0 if already there)."""
     return np.maximum(np.floor(retirement_age - np.asarray(age, dtype=float)), 0.0)
-
-
-def cohort_fund(portfolio, monthly_contribution, years: int, annual_return: float, table: str,
-                loading: float, retirement_age: float) -> dict[str, np.ndarray]:
-    """Deterministic JHT fund of the enrolled cohort, year by year (no new entrants, no lapses).
-
-    For year ``y = 1..years``: members in force ``sum_c n_c S_c(y) 1[age_c + y < retirement]``
-    with ``S_c`` the survival from the mortality table (with loading), the fund
-    ``members x B_{12y}``, and the balances paid out in the year to those who died or reached
-    the retirement age.  Rupiah; ``monthly_contribution`` per cell or one number.
-    """
-    c = np.broadcast_to(np.asarray(monthly_contribution, dtype=float), portfolio.count.shape)
-    n = portfolio.count.astype(float)
-    alive = np.ones_like(n)
-    members, fund, paid = [], [], []
-    for y in range(1, years + 1):
-        age = portfolio.age + (y - 1)
-        active_start = age < retirement_age
-        q = annual_q(age, portfolio.male, table, loading)
-        b_end = balance(12 * y, 1.0, annual_return) * c
-        # deaths over the year are paid about half a year's balance earlier; take the end-of-year balance
-        died = alive * q * active_start
-        alive_next = alive * (1 - q)
-        retiring = active_start & (age + 1 >= retirement_age)
-        in_force = alive_next * active_start * ~retiring
-        members.append(float(np.dot(n, in_force)))
-        fund.append(float(np.dot(n, in_force * b_end)))
-        paid.append(float(np.dot(n, (died + alive_next * retiring * active_start) * b_end)))
-        alive = alive_next
-    return {"year": np.arange(1, years + 1), "members": np.array(members), "fund": np.array(fund),
-            "paid_out": np.array(paid)}
 
 
 def annuity_factor(annual_return) -> np.ndarray:

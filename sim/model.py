@@ -125,9 +125,9 @@ def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
     W = float(scen["income.declared_monthly"])
     monthly = float(contributions.monthly(W, sched, {"jht": True})["jht"])
     r = scen.param("assumptions.jht.annual_return")
-    fund = jht.cohort_fund(c.portfolio, contributions.monthly(c.portfolio.income, sched, {"jht": True})["jht"], 1, r,
-                           scen.param("assumptions.mortality.table"), scen.param("assumptions.mortality.loading"),
-                           scen.param("policy.jht.retirement_age"))
+    from .projection import jht_projection, project
+    rows, coh = project(scen, 1, portfolio=c.portfolio, distributions=False)
+    fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
     return {
         "monthly_per_worker": monthly,
         "regency_share": float(scen["budget.jht_regency_share"]),

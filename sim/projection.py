@@ -203,7 +203,7 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     det_r = mean[None, :]
     K = jht.cohort_matrices(cohort, monthly, ret_age)
     det = jht.fund_paths(cohort, monthly, det_r, ret_age, K)
-    sto_r = jht.return_paths(mean, vol, T, paths, seed)
+    sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
     sto = jht.fund_paths(cohort, monthly, sto_r, ret_age, K)
     members = cohort.n_end.sum(axis=0)
     by_year = {

@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from sim import jht
-from sim.model import compute, run
-from sim.portfolio import from_workers
+from sim.model import run
 from sim.scenario import load_scenario
 from tests.conftest import WITH_JHT
 
@@ -31,27 +30,6 @@ def test_closed_forms():
     # annual view: 12 months of contributions grow by (1 + r) a year, so B_24 = B_12 (1 + r) + B_12
     b12 = jht.balance(12, 1.0, 0.06)
     assert jht.balance(24, 1.0, 0.06) == pytest.approx(b12 * 1.06 + b12)
-
-
-def test_cohort_fund_without_deaths_is_members_times_balance():
-    pf = from_workers([30, 54, 55], [True, False, True], [0, 0, 0], [1e6] * 3, [1.0] * 3, [0] * 3)
-    f = jht.cohort_fund(pf, 20_000, 3, 0.06, "tmi_iv_2019", 0.0, 56)
-    # the 55-year-old retires at the end of year 1, the 54-year-old after year 2
-    assert list(f["members"]) == [2, 1, 1]
-    assert f["fund"][2] == pytest.approx(jht.balance(36, 20_000, 0.06))
-    assert f["paid_out"][0] == pytest.approx(jht.balance(12, 20_000, 0.06))
-    assert f["paid_out"][1] == pytest.approx(jht.balance(24, 20_000, 0.06))
-
-
-def test_cohort_fund_survival_weighted():
-    pf = from_workers([40], [True], [0], [1e6], [1.0], [0])
-    f = jht.cohort_fund(pf, 20_000, 2, 0.05, "population_2023", 1.0, 56)
-    from sim.mortality import load_table
-    qm, _ = load_table("population_2023")
-    s1, s2 = 1 - qm[40], (1 - qm[40]) * (1 - qm[41])
-    assert f["members"][0] == pytest.approx(s1) and f["members"][1] == pytest.approx(s2)
-    assert f["fund"][1] == pytest.approx(s2 * jht.balance(24, 20_000, 0.05))
-    assert f["paid_out"][1] == pytest.approx(s1 * qm[41] * jht.balance(24, 20_000, 0.05))
 
 
 def test_regency_share_of_jht_lowers_the_budget_need():
