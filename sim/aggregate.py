@@ -268,3 +268,23 @@ def risk_summary(dist: Distribution, contributions: float, qs=QUANTILES) -> dict
         "tvar_99_5": dist.tvar(0.995),
         "prob_exceed_contributions": dist.prob_exceed(contributions),
     }
+
+
+def compound_negative_binomial(r: float, p: float, severity, h: float = 100_000.0) -> Distribution:
+    """Total of a negative-binomial number of claims (``r``, ``p``: mean ``r(1-p)/p``) with the
+    given severity: ``log phi = r log p - r log(1 - (1 - p) psi)`` on the lattice (the posterior
+    predictive of a Gamma-Poisson frequency)."""
+    mean_n = r * (1 - p) / p
+    var_n = r * (1 - p) / p ** 2
+    m1, m2 = severity.mean(), severity.second_moment()
+    mean = mean_n * m1
+    sd = float(np.sqrt(mean_n * (m2 - m1 * m1) + var_n * m1 * m1))
+    largest = severity.max_amount()
+    lo, hi = _window(mean, sd, largest, h)
+    M = int(sfft.next_fast_len(max(hi - lo, 64), real=True))
+    psi = _severity_cf(severity, h, "mean", M)
+    f = sfft.irfft(np.exp(r * np.log(p) - r * np.log1p(-(1 - p) * psi)), M)
+    f = np.roll(f, -(lo % M))
+    np.maximum(f, 0.0, out=f)
+    f /= f.sum()
+    return Distribution(h, lo, f)

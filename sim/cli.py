@@ -34,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--years", type=int, default=None)
     cmp_.add_argument("--paths", type=int, default=None)
     cmp_.add_argument("--json", action="store_true")
+    val = sub.add_parser("validate", help="hold the assumptions against observed claims experience")
+    val.add_argument("params", help="scenario file")
+    val.add_argument("experience", help="experience CSV (year, village, program, claim_type, count, amount, exposure_months)")
+    val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    val.add_argument("--confidence", type=float, default=None, help="confidence of the A/E intervals (default 0.95)")
+    val.add_argument("--write-scenario", default=None, metavar="OUT.yaml",
+                     help="write a scenario extending PARAMS with the experience-updated assumptions")
+    val.add_argument("--json", action="store_true")
     rep = sub.add_parser("report", help="run the report notebook: executed notebook, HTML and JSON under reports/")
     rep.add_argument("params", help="scenario file")
     rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -181,6 +189,44 @@ def format_comparison(c: dict) -> str:
     return "\n".join(lines)
 
 
+def format_validation(v: dict) -> str:
+    """Readable A/E table, updates, village credibility and pricing checks."""
+    lines = [f"{label('Validasi asumsi', 'Validating assumptions')}: {v['scenario']} "
+             f"({label('keyakinan', 'confidence')} {percent(v['confidence'], 0)})"]
+    lines += [f"  # {c}" for c in v["comments"]]
+    lines += ["", f"{'Program':<8}{'Jenis/Type':<14}{'Tahun':>6}{'Aktual':>8}{'Harapan':>9}{'A/E':>8}"
+              f"{'Interval':>17}{'A/E Rp':>8}  {label('Bertentangan?', 'Contradicts?')}"]
+    for r in v["actual_vs_expected"]:
+        yr = "semua" if r["year"] is None else str(r["year"])
+        lines.append(f"{r['program'].upper():<8}{r['claim_type']:<14}{yr:>6}{number(r['actual']):>8}"
+                     f"{number(r['expected'], 1):>9}{number(r['ratio'], 2):>8}"
+                     f"{number(r['ratio_low'], 2) + ' - ' + number(r['ratio_high'], 2):>17}"
+                     f"{number(r['amount_ratio'], 2):>8}  {'YA / YES' if r['contradicts'] else '-'}")
+    lines += ["", label("Pembaruan Gamma-Poisson (per tahun-peserta)", "Gamma-Poisson update (per worker-year)")]
+    for prog, u in v["updates"].items():
+        p = u["predictive"]
+        lines.append(f"  {prog.upper()}: {label('asumsi', 'assumed')} {u['prior_rate']:.5f} -> {label('posterior', 'posterior')} "
+                     f"{u['posterior_rate']:.5f} (90%: {u['low_90']:.5f} - {u['high_90']:.5f}; Z = {number(u['credibility'], 2)}); "
+                     f"{label('klaim tahun depan', 'next year')}: {rupiah(p['mean'])}, 99,5% {rupiah(p['quantiles']['99.5'])}")
+    lines += ["", label("Asumsi yang disarankan", "Suggested assumptions") + ": " +
+              ", ".join(f"{k} = {number(x, 3)}" for k, x in v["suggested_assumptions"].items())]
+    for prog, bs in v["villages"].items():
+        if not bs:
+            continue
+        zs = [x["z"] for x in bs["villages"]]
+        lines.append(f"  Buhlmann-Straub {prog.upper()}: k = {number(bs['k'], 0) if bs['k'] != float('inf') else 'inf'}, "
+                     f"Z desa/village {number(min(zs), 2)} - {number(max(zs), 2)}, "
+                     f"{label('frekuensi kolektif', 'collective rate')} {bs['collective_rate']:.5f}")
+    lines += ["", label("Cek tarif (iuran per peserta per bulan)", "Pricing check (contribution per worker a month)")]
+    for prog, pr in v["pricing"].items():
+        m, e = pr["model"], pr["experience"]
+        lines.append(f"  {prog.upper()}: {label('sekarang', 'now')} {rupiah(pr['current_monthly'])}; "
+                     f"{label('impas', 'break-even')} {rupiah(m['break_even_monthly'])} ({label('pengalaman', 'experience')} "
+                     f"{rupiah(e['break_even_monthly'])}); {label('peluang', 'probability')} {percent(m['target'], 0)}: "
+                     f"{rupiah(m['target_monthly'])} ({rupiah(e['target_monthly'])})")
+    return "\n".join(lines)
+
+
 def _emit(obj, as_json: bool, fmt) -> None:
     if as_json:
         json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=float)
@@ -200,6 +246,31 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
         return _report(args)
+    if args.command == "validate":
+        from .experience import read_experience
+        from .scenario import load_scenario, write_scenario
+        from .validation import validate
+        try:
+            scen = load_scenario(args.params, args.sets)
+            exp = read_experience(args.experience)
+            if args.confidence is not None and not 0 < args.confidence < 1:
+                from .errors import Problem
+                raise InputError([Problem("--confidence", "", f"expected a number between 0 and 1, got {args.confidence}")])
+            result = validate(scen, exp, args.confidence)
+            if args.write_scenario:
+                from pathlib import Path
+                target = Path(args.write_scenario)
+                write_scenario(target, args.params, target.stem, {}, result["suggested_assumptions"],
+                               {"id": f"{scen.name} diperbarui dengan pengalaman", "en": f"{scen.name} updated with experience"},
+                               header=f"Assumptions updated with the experience in {Path(args.experience).name} (Gamma-Poisson)")
+                result["written_scenario"] = str(target)
+        except InputError as exc:
+            for p in exc.problems:
+                print(f"error: {p}", file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s) found; nothing was computed.", file=sys.stderr)
+            return 2
+        _emit(result, args.json, format_validation)
+        return 0
     if args.command in ("project", "compare"):
         from .compare import compare
         from .projection import run_projection

@@ -472,7 +472,7 @@ def scenario_document(base_file: Path, target: Path, name: str, title: dict | No
 
 
 def write_scenario(target: Path | str, base_file: Path | str, name: str, values: dict, params: dict,
-                   title: dict | None = None) -> Path:
+                   title: dict | None = None, header: str = "Saved from the explorer") -> Path:
     """Write a scenario file that ``python -m sim run`` accepts (validated by reading it back).
 
     Written to a temporary file first and moved into place, so a failure leaves nothing behind.
@@ -483,7 +483,7 @@ def write_scenario(target: Path | str, base_file: Path | str, name: str, values:
     import yaml
     target = Path(target)
     doc = scenario_document(Path(base_file), target, name, title, values, params)
-    text = "# Saved from the explorer; extends its baseline and changes only these values.\n" + \
+    text = f"# {header}; extends its baseline and changes only these values.\n" + \
         yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     fd, tmp = tempfile.mkstemp(suffix=".yaml", dir=target.parent)
     try:

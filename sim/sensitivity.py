@@ -42,6 +42,10 @@ LEVERS = (
 )
 
 
+INCOME = LEVERS[5]
+JHT_RATE = Lever("policy.contributions.jht_rate", "Iuran JHT 0% / 3%", "JHT rate 0% / 3%", 0.0, 0.03, relative=False)
+
+
 def _value(scen, lever: Lever, which: str):
     base = scen.param(lever.name) if lever.kind == "param" else scen[lever.name]
     x = lever.low if which == "low" else lever.high

@@ -1,0 +1,17 @@
+"""Write params/experience/illustrative-belu-2023-2025.csv: ILLUSTRATIVE claims experience drawn
+from the model with known 'true' rates (JKM x1.0, JKK x1.4), so that the validation tools can be
+shown and tested. It is not real data: the project has no Belu claims data."""
+from pathlib import Path
+
+from sim.experience import simulate_experience, write_experience
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+scen = load_scenario(ROOT / "params" / "belu-2023.yaml")
+rows = simulate_experience(scen, [2023, 2024, 2025], {"jkm": 1.0, "jkk": 1.4}, seed=2025)
+write_experience(rows, ROOT / "params" / "experience" / "illustrative-belu-2023-2025.csv", [
+    "ILUSTRASI / ILLUSTRATIVE - not real claims data. The project has no Belu claims experience.",
+    "Drawn from the belu-2023 model with known true rates: JKM deaths x1.0, JKK accidents x1.4 (seed 2025),",
+    "by tools/make_illustrative_experience.py, to show and test python -m sim validate.",
+])
+print("written")
