@@ -109,3 +109,38 @@ def projection_rows_figure(fig, rows: list[dict], lang_label, fan_key: str | Non
     for ax in (ax1, ax2):
         ax.set_xlabel(lang_label("Tahun ke", "Year"))
     return fig
+
+
+def actual_vs_expected(ax, rows: list[dict], title: str, xlabel: str):
+    """A/E ratios with their exact intervals, one line per programme and claim type (all years)."""
+    rows = [r for r in rows if r["year"] is None and r["expected"] > 0]
+    ax.clear()
+    y = np.arange(len(rows))
+    ratio = np.array([r["ratio"] for r in rows])
+    lo = np.array([r["ratio_low"] for r in rows])
+    hi = np.array([r["ratio_high"] for r in rows])
+    colors = ["#c44e52" if r["contradicts"] else "#4c72b0" for r in rows]
+    ax.errorbar(ratio, y, xerr=[ratio - lo, hi - ratio], fmt="none", ecolor="#999999", capsize=3)
+    ax.scatter(ratio, y, c=colors, zorder=3)
+    ax.axvline(1.0, color="black", lw=1)
+    ax.set_yticks(y, [f"{r['program'].upper()} {r['claim_type']}" for r in rows], fontsize=8)
+    ax.set_xlim(0, min(max(4.0, float(np.nanmax(ratio)) * 1.2), 8))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    return ax
+
+
+def heatmap(ax, grid: dict, title: str, xlabel: str, ylabel: str, fmt):
+    """Values of a two-assumption grid (rows: first assumption, columns: second), annotated."""
+    vals = np.asarray(grid["values"], dtype=float)
+    ax.clear()
+    im = ax.imshow(vals, origin="lower", aspect="auto", cmap="RdYlGn_r")
+    ax.set_xticks(range(len(grid["b_values"])), [f"{v:g}" for v in np.round(grid["b_values"], 4)], fontsize=8)
+    ax.set_yticks(range(len(grid["a_values"])), [f"{v:g}" for v in np.round(grid["a_values"], 4)], fontsize=8)
+    for i in range(vals.shape[0]):
+        for j in range(vals.shape[1]):
+            ax.text(j, i, fmt(vals[i, j]), ha="center", va="center", fontsize=7)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return im

@@ -28,6 +28,7 @@ PARAMETERS = {
     "monte_carlo_years": (int, 100000, "Monte Carlo years for the cross-check (0: none)"),
     "summary_json": (str, "", 'file for the headline figures as JSON ("": none)'),
     "projection_years": (int, 10, "years of the budget projection (1-40; 0: none)"),
+    "experience": (str, "", 'claims experience CSV to validate against ("": none)'),
 }
 PROJECT = PARAMS_DIR.parent
 
@@ -40,6 +41,7 @@ class Context:
     lang: str
     params: dict
     projection: dict | None = None
+    validation: dict | None = None
     started: float = field(default_factory=time.time)
 
     def tr(self, id_text: str, en_text: str) -> str:
@@ -328,3 +330,34 @@ def projection_figure(ctx: Context):
         plots.projection_rows_figure(fig, ctx.projection["rows"], ctx.tr)
         fig.tight_layout()
     return fig
+
+
+def validation_section(ctx: Context, experience: str):
+    """A/E, updates and pricing from an experience file ("" : a note that none was given)."""
+    if not experience:
+        return _md(ctx.tr("Tidak ada data pengalaman klaim yang diberikan (parameter `experience`).",
+                          "No claims experience was given (parameter `experience`)."))
+    from .experience import read_experience
+    from .validation import validate
+    path = experience if os.path.isabs(experience) else PROJECT / experience
+    v = validate(ctx.scen, read_experience(path, display=experience))
+    ctx.validation = v
+    lines = [f"## {ctx.tr('Validasi terhadap pengalaman', 'Validation against experience')}", ""]
+    lines += [f"> {c}" for c in v["comments"]]
+    lines += ["", f"| Program | {ctx.tr('Jenis', 'Type')} | {ctx.tr('Aktual', 'Actual')} | {ctx.tr('Harapan', 'Expected')} | "
+              f"A/E | {ctx.tr('Interval', 'Interval')} {percent(v['confidence'], 0)} | "
+              f"{ctx.tr('Bertentangan', 'Contradicts')} |", "|---|---|---:|---:|---:|---:|---|"]
+    for r in v["actual_vs_expected"]:
+        if r["year"] is None:
+            lines.append(f"| {r['program'].upper()} | {r['claim_type']} | {number(r['actual'])} | {number(r['expected'], 1)} | "
+                         f"{number(r['ratio'], 2)} | {number(r['ratio_low'], 2)} - {number(r['ratio_high'], 2)} | "
+                         f"{ctx.tr('ya', 'yes') if r['contradicts'] else '-'} |")
+    lines += ["", ctx.tr("Asumsi yang disarankan (Gamma-Poisson): ", "Suggested assumptions (Gamma-Poisson): ") +
+              ", ".join(f"`{k}` = {number(x, 3)}" for k, x in v["suggested_assumptions"].items())]
+    for prog, pr in v["pricing"].items():
+        lines.append(f"- {prog.upper()}: {ctx.tr('iuran sekarang', 'contribution now')} {rupiah(pr['current_monthly'])}; "
+                     f"{ctx.tr('impas', 'break-even')} {rupiah(pr['model']['break_even_monthly'])} "
+                     f"({ctx.tr('dengan pengalaman', 'with experience')} {rupiah(pr['experience']['break_even_monthly'])}); "
+                     f"{ctx.tr('untuk peluang', 'for a probability of')} {percent(pr['model']['target'], 0)}: "
+                     f"{rupiah(pr['experience']['target_monthly'])}")
+    return _md("\n".join(lines))

@@ -119,10 +119,12 @@ def test_english_roster_report_leaks_no_personal_data(tmp_path):
     scen = tmp_path / "roster-scenario.yaml"
     scen.write_text(f"extends: {BASE}\nscenario: {{name: roster-test}}\nportfolio: {{roster: roster.csv, workers: null}}\n")
     out = tmp_path / "out"
-    paths = run_report(str(scen), [], out, "en", monte_carlo_years=1000, progress=False, day=DAY)
+    paths = run_report(str(scen), [], out, "en", monte_carlo_years=1000, progress=False, day=DAY,
+                       extra={"experience": "params/experience/illustrative-belu-2023-2025.csv", "projection_years": 3})
     assert paths == report_paths(out, "roster-test", DAY)
     html = paths["html"].read_text(encoding="utf-8")
     assert "Budget reconciliation" in html and "Assumptions and legal basis" in html
+    assert "Validation against experience" in html and "ILLUSTRATIVE" in html and "Budget projection (3 years)" in html
     for p in paths.values():
         text = p.read_text(encoding="utf-8")
         for secret in NAMES:
