@@ -15,7 +15,8 @@ from .formatting import number, percent, rupiah
 from .i18n import both
 from .model import compute, summarize
 from .portfolio import Portfolio, synthetic
-from .scenario import load_scenario, write_scenario
+from .scenario import load_scenario
+from .scenario_writer import write_scenario
 
 #: control name -> (dotted setting, or parameter name)
 SETTINGS = {

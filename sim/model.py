@@ -48,14 +48,21 @@ class Computed:
     simulation: montecarlo.Simulation | None
 
 
-def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
-    """Compute the year's figures for *scen* (optionally on a given portfolio)."""
-    pf = portfolio if portfolio is not None else build_portfolio(scen)
+def money(scen, pf: Portfolio, months: int | None = None) -> tuple[dict, dict]:
+    """The year's contributions by programme and the budget check of *scen* on *pf*
+    (for ``months`` months; default ``budget.months``)."""
     progs = programs_of(scen)
     sched = contributions.Schedule.from_scenario(scen)
     contrib = contributions.annual(pf, sched, progs)
-    budget = contributions.budget_check(scen["budget.allocation"], scen["budget.months"], pf, sched, progs,
+    budget = contributions.budget_check(scen["budget.allocation"], months or scen["budget.months"], pf, sched, progs,
                                         float(scen["budget.jht_regency_share"]))
+    return contrib, budget
+
+
+def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
+    """Compute the year's figures for *scen* (optionally on a given portfolio)."""
+    pf = portfolio if portfolio is not None else build_portfolio(scen)
+    contrib, budget = money(scen, pf)
     model = claims.build(scen, pf)
     h = float(scen["simulation.lattice_unit"])
     dists = aggregate.exact(model, h)

@@ -21,7 +21,7 @@ from datetime import date
 import numpy as np
 
 from . import aggregate, claims, contributions
-from .model import build_portfolio, programs_of
+from .model import build_portfolio, money, programs_of
 from .portfolio import Portfolio, concat, expected_cells
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -102,7 +102,6 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
     coh = Cohort(entry, cells.age.astype(int) - 0, cells.membership.astype(float),
                  np.zeros((entry.size, T)), np.zeros((entry.size, T)), np.zeros((entry.size, T)))
     n = np.where(entry == 0, cells.count.astype(float), 0.0)
-    progs = programs_of(scen)
     h = float(scen["simulation.lattice_unit"])
     rows = []
     for t in range(T):
@@ -114,11 +113,8 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         pf = Portfolio(n[act], coh.age(t)[act], cells.male[act], cells.occupation[act], inc,
                        np.ones(act.size), coh.member0[act] + 12.0 * (t - entry[act]), source=cells.source)
         a = claims.Assumptions.from_scenario(st)
-        sched = contributions.Schedule.from_scenario(st)
         model = claims.build(st, pf, a)
-        contrib = contributions.annual(pf, sched, progs)
-        budget = contributions.budget_check(st["budget.allocation"], 12, pf, sched, progs,
-                                            float(st["budget.jht_regency_share"]))
+        contrib, budget = money(st, pf, 12)
         no_sch = claims.build(st.updated(params={"assumptions.scholarship.commitment_per_child": 0.0}), pf)
         sch = sum(model.expected_amount(p) - no_sch.expected_amount(p) for p in ("jkk", "jkm"))
         dist = aggregate.exact(model, h) if distributions else {}

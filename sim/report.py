@@ -129,7 +129,7 @@ def claims_table(ctx: Context):
     rows = [f"## {ctx.tr('Klaim setahun', 'Claims in a year')}", "",
             f"{t('deaths', ctx.lang)}: {number(s['expected_deaths'], 1)}; {t('accidents', ctx.lang).lower()}: "
             f"{number(s['expected_accidents'], 1)} ({ctx.tr('fatal', 'fatal')} {number(s['expected_work_accident_deaths'], 2)}).",
-            "", f"| | JKK | JKM | JKK + JKM |", "|---|---:|---:|---:|"]
+            "", "| | JKK | JKM | JKK + JKM |", "|---|---:|---:|---:|"]
     bp = s["by_program"]
     get = {"jkk": bp["jkk"], "jkm": bp["jkm"]}
     rows.append(f"| {t('expected_claims', ctx.lang)} | " + " | ".join(rupiah(s["expected_claims"][k]) for k in ("jkk", "jkm", "total")) + " |")
@@ -184,7 +184,7 @@ def jht_section(ctx: Context):
     if not s["programs"]["jht"]:
         return _md(ctx.tr("JHT tidak diikutkan dalam skenario ini.", "JHT is not part of this scenario."))
     j = s["jht"]
-    lines = [f"## JHT", "",
+    lines = ["## JHT", "",
              ctx.tr(f"Iuran {rupiah(j['monthly_per_worker'])} per bulan per peserta, hasil pengembangan {percent(j['annual_return'])} "
                     f"per tahun (asumsi); Pemda membayar {percent(j['regency_share'], 0)}.",
                     f"Contribution {rupiah(j['monthly_per_worker'])} a month per worker, credited return {percent(j['annual_return'])} "

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import InputError, Problem
-from .report import PARAMETERS, PROJECT
+from .report import PROJECT
 
 NOTEBOOK = PROJECT / "notebooks" / "report.ipynb"
 _TYPES = {"str": str, "int": int, "float": (int, float), "list": list, "bool": bool, "dict": dict}

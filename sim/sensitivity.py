@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import claims, contributions
-from .model import build_portfolio, programs_of
+from . import claims
+from .model import build_portfolio, money
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,7 @@ def evaluate(scen, portfolio=None) -> dict[str, float]:
     pf = portfolio if portfolio is not None else build_portfolio(scen)
     if float(scen["income.declared_monthly"]) != float(pf.income[0]) and pf.source == "synthetic":
         pf = pf.with_income(float(scen["income.declared_monthly"]))
-    progs = programs_of(scen)
-    sched = contributions.Schedule.from_scenario(scen)
-    c = contributions.annual(pf, sched, progs)
-    b = contributions.budget_check(scen["budget.allocation"], scen["budget.months"], pf, sched, progs,
-                                   float(scen["budget.jht_regency_share"]))
+    c, b = money(scen, pf)
     model = claims.build(scen, pf)
     exp = model.expected_amount("jkk") + model.expected_amount("jkm")
     risk = c["jkk"] + c["jkm"]

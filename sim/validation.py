@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import __version__, aggregate, claims, contributions, credibility, pricing, sensitivity
-from .model import build_portfolio, programs_of
+from .model import build_portfolio
 
 GROUPS = [("jkm", "death")] + [("jkk", t) for t in claims.CLAIM_TYPES] + [("jkk", "all")]
 

@@ -1,5 +1,4 @@
 """JHT accumulation against month-by-month accumulation and annuity closed forms."""
-import numpy as np
 import pytest
 
 from sim import jht

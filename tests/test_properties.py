@@ -4,7 +4,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import aggregate, claims, contributions, montecarlo
 from sim.model import compute, run, summarize
 from sim.scenario import load_scenario
 

@@ -12,7 +12,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.report import PARAMETERS
-from sim.report_runner import NOTEBOOK, declared_parameters, report_paths, run_report, validate_parameters
+from sim.report_runner import declared_parameters, report_paths, run_report, validate_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"
