@@ -90,6 +90,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
         "programs": programs_of(scen),
         "workers": c.portfolio.workers,
         "villages": c.portfolio.villages,
+        "workers_by_kecamatan": c.portfolio.by_kecamatan(),
         "portfolio_source": c.portfolio.source,
         "declared_income_monthly": float(scen["income.declared_monthly"]),
         "contributions": contrib,

@@ -62,6 +62,14 @@ class Portfolio:
     def villages(self) -> int:
         return int((self.village_counts > 0).sum())
 
+    def by_kecamatan(self) -> dict[str, int]:
+        """Workers by kecamatan (district), from the villages' kecamatan in the reference list."""
+        kec = {name: k for _, name, k in load_villages(None)}
+        out: dict[str, int] = {}
+        for name, n in zip(self.village_names, self.village_counts):
+            out[kec.get(name, "?")] = out.get(kec.get(name, "?"), 0) + int(n)
+        return dict(sorted(out.items()))
+
     def scaled(self, factor: int) -> "Portfolio":
         """The same portfolio with every cell count multiplied by a whole *factor*."""
         return Portfolio(self.count * factor, self.age, self.male, self.occupation, self.income,

@@ -80,7 +80,9 @@ def title(ctx: Context):
                f"{ctx.tr('Skenario', 'Scenario')} `{s['scenario']}` · {ctx.tr('mulai', 'start')} {s['start']} · "
                f"{progs} · {number(s['workers'])} {ctx.tr('peserta di', 'workers in')} {s['villages']} desa · "
                f"{ctx.tr('penghasilan', 'declared income')} {rupiah(s['declared_income_monthly'])} "
-               f"{ctx.tr('per bulan', 'a month')}")
+               f"{ctx.tr('per bulan', 'a month')}\n\n"
+               f"{ctx.tr('Peserta per kecamatan', 'Workers by kecamatan')}: "
+               + ", ".join(f"{k} {number(v)}" for k, v in s["workers_by_kecamatan"].items()))
 
 
 def headline(ctx: Context):

@@ -75,6 +75,9 @@ def test_synthetic_roster_is_deterministic_from_the_seed(baseline):
     assert np.array_equal(a.count, b.count) and np.array_equal(a.age, b.age)
     assert not (a.count.size == c.count.size and np.array_equal(a.count, c.count))
     assert a.workers == 5892 and a.villages == 69 and a.village_counts.sum() == 5892
+    kec = a.by_kecamatan()
+    # the 69 desa lie in 9 kecamatan (the 12 kelurahan of the 3 town kecamatan are not desa)
+    assert len(kec) == 9 and sum(kec.values()) == 5892 and "Kota Atambua" not in kec
 
 
 def test_synthetic_roster_follows_its_assumptions(baseline):
