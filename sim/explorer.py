@@ -77,6 +77,7 @@ class ExplorerModel:
         covered = max(1, round(v["workers"] * v["share"]))
         values = {SETTINGS[k]: v[k] for k in SETTINGS}
         values["portfolio.workers"] = covered
+        values["income.changes"] = {}          # the explorer shows one declared income, the chosen one
         return self.base.updated(values, {PARAMS[k]: v[k] for k in PARAMS})
 
     def portfolio_for(self, scen) -> Portfolio:

@@ -60,7 +60,9 @@ def money(scen, pf: Portfolio, months: int | None = None) -> tuple[dict, dict]:
 
 
 def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
-    """Compute the year's figures for *scen* (optionally on a given portfolio)."""
+    """Compute the year's figures for *scen* (optionally on a given portfolio); dated changes of
+    income and allocation that take effect by the start date apply."""
+    scen = scen.at(scen.start)
     pf = portfolio if portfolio is not None else build_portfolio(scen)
     contrib, budget = money(scen, pf)
     model = claims.build(scen, pf)
@@ -77,6 +79,7 @@ def _ratio(a: float, b: float) -> float | None:
 
 def summarize(scen, c: Computed, checks: bool = True) -> dict:
     """The JSON-ready summary of one scenario (keys documented in the README)."""
+    scen = scen.at(scen.start)
     contrib = c.contributions
     risk_contrib = contrib["jkk"] + contrib["jkm"]
     exp = {p: c.model.expected_amount(p) for p in ("jkk", "jkm")}

@@ -167,3 +167,12 @@ def test_cli_project_and_compare_json():
     r = subprocess.run([sys.executable, "-m", "sim", "project", str(BASE), "--years", "41"], capture_output=True,
                        text=True, cwd=ROOT)
     assert r.returncode == 2 and "between 1 and 40" in r.stderr
+
+
+def test_income_change_before_the_start_applies_to_the_one_year_run_too():
+    scen = load_scenario(BASE, ["scenario.start=2025-06-01", "income.changes={2025-01-01: 1500000}"])
+    one = run(scen, checks=False)
+    year1 = projection.run_projection(scen, 1, 100)["rows"][0]
+    assert one["declared_income_monthly"] == 1_500_000
+    assert one["contributions"] == year1["contributions"]
+    assert one["contributions"]["jkk"] == 5892 * 15_000 * 12
