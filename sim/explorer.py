@@ -195,7 +195,7 @@ class Explorer:
         self.plot = w.Image(format="png", layout=w.Layout(width="675px"))
         self.proj_plot = w.Image(format="png", layout=w.Layout(width="900px"))
         self.tabs = w.Tab(children=[self.plot, self.proj_plot])
-        self.tabs.set_title(0, "Klaim setahun / Claims in a year")
+        self.tabs.set_title(0, "Klaim / Claims")
         self.tabs.set_title(1, "Proyeksi / Projection")
         self.tabs.observe(lambda *_: self._render_visible(), names="selected_index")
         self._dirty: set[int] = set()
