@@ -50,6 +50,7 @@ class ExplorerModel:
         self.base = load_scenario(self.file)
         self._pf_key = None
         self._pf: Portfolio | None = None
+        self._projection = (None, None)      # (control values, (rows, cohort)) of the last projection
 
     def defaults(self) -> dict:
         b = self.base
@@ -101,18 +102,26 @@ class ExplorerModel:
         bal = float(jht.balance(12 * years, monthly, v["jht_return"])) if v["jht"] else 0.0
         fund = None
         if v["jht"]:   # the same cohort projection as the projection tab and `python -m sim project`
-            from .projection import jht_projection, project
-            rows, coh = project(scen, years, portfolio=c.portfolio, distributions=False)
+            from .projection import jht_projection
+            rows, coh = self._project(scen, v)
             fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
         return ExplorerResult(s, c.exact, bal, float(fund["fund"][-1]) if fund else 0.0,
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
+
+    def _project(self, scen, v: dict):
+        """The cohort projection over the chosen years, reused while the controls stay the same."""
+        from .projection import project
+        if self._projection[0] != v:
+            self._projection = (dict(v), project(scen, int(v["years"]), portfolio=self.portfolio_for(scen),
+                                                 distributions=False))
+        return self._projection[1]
 
     def projection_rows(self, v: dict, paths: int = 400) -> list[dict]:
         """Year-by-year figures over the chosen years of membership (expected values; the JHT fund with
         percentile bands over *paths* return paths)."""
         from . import projection
         scen = self.scenario_for(v)
-        rows, coh = projection.project(scen, int(v["years"]), portfolio=self.portfolio_for(scen), distributions=False)
+        rows, coh = self._project(scen, v)
         j = projection.jht_projection(scen, rows, coh, paths, int(scen["simulation.seed"])) if v["jht"] else None
         return projection.summary_rows(rows, None, j["by_year"] if j else None)
 
