@@ -91,7 +91,7 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
     targets = report_paths(out, scen.name, day)
     existing = [p for p in targets.values() if p.exists()]
     if existing and not force:
-        raise InputError([Problem(str(p), "", "a report already exists here; use --force to replace it, or -o for "
+        raise InputError([Problem(str(p), "", "a report already exists here; use --force (make run FORCE=1) to replace it, or -o for "
                                   "another folder") for p in existing])
     import papermill
     tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
