@@ -39,12 +39,6 @@ class Experience:
     exposure_years: np.ndarray
     comments: list[str]
 
-    def select(self, **eq) -> np.ndarray:
-        m = np.ones(self.year.size, dtype=bool)
-        for k, v in eq.items():
-            m &= getattr(self, k) == v
-        return m
-
 
 def read_experience(path: Path | str, display: str | None = None) -> Experience:
     """Read and validate an experience CSV; raise InputError with every problem."""

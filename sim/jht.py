@@ -31,10 +31,6 @@ def balance(months, monthly_contribution: float, annual_return: float) -> np.nda
     return monthly_contribution * np.expm1(n * np.log1p(i)) / i
 
 
-def years_to_retirement(age, retirement_age: float) -> np.ndarray:
-    """Whole years of membership left before the retirement age (0 if already there)."""
-    return np.maximum(np.floor(retirement_age - np.asarray(age, dtype=float)), 0.0)
-
 
 def annuity_factor(annual_return) -> np.ndarray:
     """Value at the end of a year of 1 rupiah contributed at the end of each of its 12 months: ``s_12``."""

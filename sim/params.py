@@ -27,6 +27,18 @@ PARAMS_DIR = Path(__file__).resolve().parent.parent / "params"
 SECTIONS = ("policy", "assumptions")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+
+def is_iso_date(text) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (2020-13-01 is not one)."""
+    from datetime import date
+    if not isinstance(text, str) or not _DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
 #: unit -> human description of what a value must be
 UNITS = {
     "rupiah": "an amount in rupiah, 0 or more",
@@ -137,7 +149,7 @@ def parse_dated_values(raw, unit, choices, file, where, problems: Problems) -> l
     out = []
     for d, v in raw.items():
         d = str(d)
-        if not _DATE.match(d):
+        if not is_iso_date(d):
             problems.add(file, f"{where}.{d}", "expected an effective date written YYYY-MM-DD")
             continue
         err = check_value(unit, v, choices)

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
-from .params import PARAMS_DIR, ParameterSet, check_value, load_parameters, parse_dated_values
+from .params import PARAMS_DIR, ParameterSet, check_value, is_iso_date, load_parameters, parse_dated_values
 from .yamlio import load_yaml, parse_scalar
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: dotted key -> (kind, required, default, help)
 SCHEMA: dict[str, tuple[str, bool, object, str]] = {
@@ -66,7 +65,7 @@ def _check_kind(kind: str, value) -> str | None:
     if kind == "text":
         return None if isinstance(value, str) else "expected text"
     if kind == "date":
-        return None if isinstance(value, str) and _DATE.match(value) else "expected a date written YYYY-MM-DD"
+        return None if is_iso_date(value) else "expected a date written YYYY-MM-DD"
     if kind == "bool":
         return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
     if kind == "workers":
@@ -92,7 +91,7 @@ def _check_kind(kind: str, value) -> str | None:
         if not isinstance(value, dict):
             return "expected a mapping of dates (YYYY-MM-DD) to rupiah amounts"
         for d, v in value.items():
-            if not _DATE.match(str(d)):
+            if not is_iso_date(str(d)):
                 return f"expected dates written YYYY-MM-DD, got {d!r}"
             err = check_value("rupiah", v)
             if err:
@@ -173,10 +172,6 @@ class Scenario:
                 "budget.allocation": dated_value(self.values.get("budget.allocation"),
                                                  self.values.get("budget.allocation_changes"), date)}
         return self.updated(vals)
-
-    def overridden(self) -> dict[str, object]:
-        """Plain-valued parameter overrides in force (what a saved scenario file must carry)."""
-        return {k: v for k, v in self.overrides.items() if not isinstance(v, _Dated)}
 
     def input_hashes(self) -> dict[str, str]:
         """SHA-256 of every input file: the scenario chain, parameter and data files, the roster."""

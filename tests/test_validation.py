@@ -163,7 +163,7 @@ def test_broken_parameter_file_reports_every_problem(tmp_path):
     assert "broken.label: expected a label with 'id' (Indonesian) and 'en' (English) text" in joined
     assert "broken.source: expected the source" in joined
     assert "broken.assumption: expected true" in joined
-    assert "broken.values.2020-13-01" not in joined or "expected" in joined
+    assert "broken.values.2020-13-01: expected an effective date written YYYY-MM-DD" in joined
     assert "broken.values.2021-01-01: expected an amount in rupiah, 0 or more, got a negative amount -3" in joined
 
 
