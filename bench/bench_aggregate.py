@@ -20,8 +20,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim import aggregate, claims, montecarlo  # noqa: E402
-from sim.model import build_portfolio  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.inputs.build import build_portfolio  # noqa: E402
+from sim.inputs.scenario import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

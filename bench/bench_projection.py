@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim import aggregate, claims, projection, severity  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.inputs.scenario import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

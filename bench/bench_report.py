@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.report_runner import run_report  # noqa: E402
+from sim.outputs.report_runner import run_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from .errors import InputError
+from .common.errors import InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report(args) -> int:
-    from .report_runner import run_report
-    from .yamlio import parse_scalar
+    from .common.yamlio import parse_scalar
+    from .outputs.report_runner import run_report
     extra = {name: parse_scalar(value) for name, value in args.parameter}
     try:
         paths = run_report(args.params, args.sets, args.output, args.lang, extra=extra, force=args.force,
@@ -84,30 +84,30 @@ def _emit(obj, as_json: bool, fmt) -> None:
 
 
 def _check_range(flag: str, value, lo, hi, what: str) -> None:
-    from .errors import Problem
+    from .common.errors import Problem
     if value is not None and not lo <= value <= hi:
         raise InputError([Problem(flag, "", f"expected {what}, got {value}")])
 
 
 def _cmd_run(args):
-    from .model import run
-    from .scenario import load_scenario
-    from .text import format_summary
+    from .analyses.model import run
+    from .inputs.scenario import load_scenario
+    from .outputs.text import format_summary
     return run(load_scenario(args.params, args.sets), checks=not args.no_checks), format_summary
 
 
 def _cmd_project(args):
-    from .projection import run_projection
-    from .scenario import load_scenario
-    from .text import format_projection
+    from .analyses.projection import run_projection
+    from .inputs.scenario import load_scenario
+    from .outputs.text import format_projection
     _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
     return run_projection(load_scenario(args.params, args.sets), args.years, args.paths), format_projection
 
 
 def _cmd_compare(args):
-    from .compare import compare
-    from .scenario import load_scenario
-    from .text import format_comparison
+    from .analyses.compare import compare
+    from .inputs.scenario import load_scenario
+    from .outputs.text import format_comparison
     _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
     return compare(load_scenario(args.a), load_scenario(args.b), args.years, args.paths), format_comparison
 
@@ -115,11 +115,11 @@ def _cmd_compare(args):
 def _cmd_validate(args):
     from pathlib import Path
 
-    from .experience import read_experience
-    from .scenario import load_scenario
-    from .scenario_writer import write_scenario
-    from .text import format_validation
-    from .validation import validate
+    from .analyses.validation import validate
+    from .inputs.experience import read_experience
+    from .inputs.scenario import load_scenario
+    from .inputs.scenario_writer import write_scenario
+    from .outputs.text import format_validation
     scen = load_scenario(args.params, args.sets)
     exp = read_experience(args.experience)
     _check_range("--confidence", args.confidence, 1e-9, 1 - 1e-9, "a number between 0 and 1")

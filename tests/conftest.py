@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "params" / "belu-2023.yaml"
@@ -16,5 +16,5 @@ def baseline():
 
 @pytest.fixture(scope="session")
 def baseline_run(baseline):
-    from sim.model import compute
+    from sim.analyses.model import compute
     return compute(baseline, mc_years=0)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from sim import aggregate, claims
-from sim.claims import ClaimModel, RiskGroup
-from sim.severity import Component, Medical, Severity
+from sim.risk import aggregate, claims
+from sim.risk.claims import ClaimModel, RiskGroup
+from sim.risk.severity import Component, Medical, Severity
 
 H = 1_000_000.0
 
@@ -110,7 +110,7 @@ def test_total_is_the_convolution_of_the_programs(baseline_run):
 
 
 def test_grid_doubling_changes_nothing(baseline):
-    from sim.model import build_portfolio
+    from sim.inputs.build import build_portfolio
     model = claims.build(baseline, build_portfolio(baseline))
     assert aggregate.grid_check(model) < 1e-9
 
@@ -129,7 +129,7 @@ def test_rounding_down_and_up_bracket_the_distribution(baseline_run):
 
 
 def test_national_scale_uses_a_shifted_window(baseline):
-    from sim.model import build_portfolio
+    from sim.inputs.build import build_portfolio
     pf = build_portfolio(baseline.with_values(portfolio__workers=10_000_000))
     model = claims.build(baseline, pf)
     d = aggregate.exact(model)["total"]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from sim import benefits
+from sim.law import benefits
 
 W = 1_000_000
 

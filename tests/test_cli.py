@@ -70,7 +70,7 @@ def test_readable_summary_uses_indonesian_rupiah():
 
 
 def test_formatting_helpers():
-    from sim.formatting import number, percent, rupiah
+    from sim.common.formatting import number, percent, rupiah
     assert rupiah(1175126400) == "Rp 1.175.126.400"
     assert rupiah(-12700800) == "-Rp 12.700.800"
     assert rupiah(1234.5, 2) == "Rp 1.234,50"

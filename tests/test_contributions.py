@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from sim import contributions
-from sim.portfolio import synthetic
+from sim.inputs.portfolio import synthetic
+from sim.law import contributions
 
 W = 1_000_000
 
@@ -48,7 +48,7 @@ def test_annual_contributions_by_program(baseline_run):
 def test_jht_scenario_adds_two_percent_of_income(baseline):
     from pathlib import Path
 
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
     scen = load_scenario(Path(__file__).parent.parent / "params" / "belu-2023-jht.yaml")
     pf = synthetic(5_892, 69, 1, W, 0.5, {"18-64": 1}, {"farming": 1})
     s = contributions.Schedule.from_scenario(scen)
@@ -61,7 +61,7 @@ def test_jht_scenario_adds_two_percent_of_income(baseline):
 
 
 def test_part_year_exposure_scales_contributions():
-    from sim.portfolio import from_workers
+    from sim.inputs.portfolio import from_workers
     pf = from_workers([30, 40], [True, False], [0, 0], [W, 2 * W], [1.0, 0.5], [0, 0])
     s = contributions.Schedule(0.01, 10_000, 207_000, 6_800, 0.02)
     c = contributions.annual(pf, s, {"jkk": True, "jkm": True, "jht": False})

@@ -74,8 +74,8 @@ def voila_url(tmp_path_factory):
 def test_switching_jht_on_updates_the_budget_figure(voila_url):
     from playwright.sync_api import expect, sync_playwright
 
-    from sim.explorer import ExplorerModel
-    from sim.formatting import rupiah
+    from sim.common.formatting import rupiah
+    from sim.outputs.explorer import ExplorerModel
     model = ExplorerModel(ROOT / "params" / "belu-2023.yaml")
     v = model.defaults()
     before = rupiah(model.compute(v).summary["budget"]["required"])

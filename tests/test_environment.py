@@ -1,7 +1,7 @@
 """environment.yml (conda/Binder) must list the same packages and bounds as pyproject.toml."""
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 

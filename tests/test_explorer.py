@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.explorer import Explorer, ExplorerModel, summary_html
-from sim.formatting import rupiah
-from sim.model import run
-from sim.scenario import load_scenario
+from sim.analyses.model import run
+from sim.common.formatting import rupiah
+from sim.inputs.scenario import load_scenario
+from sim.outputs.explorer import Explorer, ExplorerModel, summary_html
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"
@@ -46,7 +46,7 @@ def test_controls_move_the_figures(model):
 
 
 def test_jht_balance_and_fund(model):
-    from sim import jht
+    from sim.analyses import jht
     v = {**model.defaults(), "jht": True, "years": 20, "jht_return": 0.05}
     r = model.compute(v)
     assert r.jht_balance == pytest.approx(jht.balance(240, 20_000, 0.05))
@@ -75,7 +75,7 @@ def test_saved_scenario_round_trips_through_the_command_line(model, tmp_path):
 
 
 def test_saving_an_invalid_name_writes_nothing(model, tmp_path):
-    from sim.errors import InputError
+    from sim.common.errors import InputError
     with pytest.raises(InputError):
         model.save(tmp_path / "bad.yaml", "bad name with spaces", model.defaults())
     assert list(tmp_path.iterdir()) == []

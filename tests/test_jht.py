@@ -1,9 +1,9 @@
 """JHT accumulation against month-by-month accumulation and annuity closed forms."""
 import pytest
 
-from sim import jht
-from sim.model import run
-from sim.scenario import load_scenario
+from sim.analyses import jht
+from sim.analyses.model import run
+from sim.inputs.scenario import load_scenario
 from tests.conftest import WITH_JHT
 
 

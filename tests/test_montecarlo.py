@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from sim import aggregate, montecarlo
+from sim.risk import aggregate, montecarlo
 
 
 def check_against_exact(sim_total, model, years):

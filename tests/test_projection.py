@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import jht, montecarlo, projection
-from sim.mortality import load_table
-from sim.model import run
-from sim.portfolio import from_workers
-from sim.scenario import load_scenario
+from sim.analyses import jht, projection
+from sim.analyses.model import run
+from sim.inputs.portfolio import from_workers
+from sim.inputs.scenario import load_scenario
+from sim.risk import montecarlo
+from sim.risk.mortality import load_table
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"
@@ -139,14 +140,14 @@ def test_dated_income_and_allocation_changes():
 
 
 def test_income_change_below_the_floor_is_refused():
-    from sim.errors import InputError
+    from sim.common.errors import InputError
     with pytest.raises(InputError) as exc:
         load_scenario(BASE, ["income.changes={2025-01-01: 800000}"])
     assert "income.changes.2025-01-01: declared income Rp 800.000 is below the BPU floor" in str(exc.value)
 
 
 def test_compare_jht_against_the_baseline():
-    from sim.compare import compare
+    from sim.analyses.compare import compare
     c = compare(load_scenario(BASE), load_scenario(JHT), 4, 200)
     for r, ra in zip(c["rows"], c["a"]["rows"]):
         assert r["budget_required"]["difference"] == pytest.approx(ra["workers"] * 20_000 * 12)

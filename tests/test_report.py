@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sim.errors import InputError
-from sim.report import PARAMETERS
-from sim.report_runner import declared_parameters, report_paths, run_report, validate_parameters
+from sim.common.errors import InputError
+from sim.outputs.report import PARAMETERS
+from sim.outputs.report_runner import declared_parameters, report_paths, run_report, validate_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.errors import InputError
-from sim.portfolio import OCCUPATIONS
-from sim.roster import read_roster
+from sim.common.errors import InputError
+from sim.inputs.portfolio import OCCUPATIONS
+from sim.inputs.roster import read_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2023-06-01"

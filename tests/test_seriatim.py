@@ -4,10 +4,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import claims, contributions
-from sim.model import build_portfolio, compute
-from sim.portfolio import OCCUPATIONS, from_workers
-from sim.scenario import load_scenario
+from sim.analyses.model import compute
+from sim.inputs.build import build_portfolio
+from sim.inputs.portfolio import OCCUPATIONS, from_workers
+from sim.inputs.scenario import load_scenario
+from sim.law import contributions
+from sim.risk import claims
 from tests import seriatim
 
 ROOT = Path(__file__).resolve().parent.parent

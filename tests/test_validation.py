@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import InputError
-from sim.scenario import load_scenario
+from sim.common.errors import InputError
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from sim import aggregate, credibility
-from sim.errors import InputError
-from sim.experience import read_experience, simulate_experience, write_experience
-from sim.scenario import load_scenario
-from sim.validation import model_rates, validate
+from sim.analyses import credibility
+from sim.analyses.validation import model_rates, simulate_experience, validate
+from sim.common.errors import InputError
+from sim.inputs.experience import read_experience, write_experience
+from sim.inputs.scenario import load_scenario
+from sim.risk import aggregate
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"
@@ -120,7 +121,7 @@ def test_buhlmann_straub_by_hand():
 
 def test_pricing_break_even_is_expected_claims(scen):
     out = validate(scen, read_experience(ILLUSTRATIVE))
-    from sim.model import compute
+    from sim.analyses.model import compute
     c = compute(scen, mc_years=0)
     jkm = out["pricing"]["jkm"]["model"]
     assert jkm["break_even_monthly"] == pytest.approx(c.model.expected_amount("jkm") / (5892 * 12), rel=1e-9)

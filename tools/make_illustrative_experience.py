@@ -3,8 +3,9 @@ from the model with known 'true' rates (JKM x1.0, JKK x1.4), so that the validat
 shown and tested. It is not real data: the project has no Belu claims data."""
 from pathlib import Path
 
-from sim.experience import simulate_experience, write_experience
-from sim.scenario import load_scenario
+from sim.analyses.validation import simulate_experience
+from sim.inputs.experience import write_experience
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 scen = load_scenario(ROOT / "params" / "belu-2023.yaml")

@@ -1,0 +1,103 @@
+"""JHT (old-age savings): balances from monthly contributions with a credited return.
+
+Deterministic accumulation (annuity-immediate, monthly): a contribution ``c`` at the end of
+each month, credited at the monthly rate ``i = (1 + r)^(1/12) - 1`` equivalent to the annual
+return ``r``, gives after ``n`` months
+
+    B_n = c s_n = c ((1 + i)^n - 1) / i        (c n when r = 0).
+
+BPJS credits the return ("hasil pengembangan") yearly; the monthly equivalent keeps the
+annual effective rate.  Balances are paid out on death, at exit, and at the retirement age
+(56, PP 46/2015 as quoted; to verify), so a closed cohort's fund at a date is the balance
+times the members still in it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def monthly_rate(annual_return: float) -> float:
+    """``(1 + r)^(1/12) - 1``: the monthly rate with the same annual effect."""
+    return (1.0 + annual_return) ** (1.0 / 12.0) - 1.0
+
+
+def balance(months, monthly_contribution: float, annual_return: float) -> np.ndarray:
+    """Balance after *months* months of contributions (rupiah): ``c ((1 + i)^n - 1) / i``."""
+    n = np.asarray(months, dtype=float)
+    i = monthly_rate(annual_return)
+    if abs(i) < 1e-15:
+        return monthly_contribution * n
+    return monthly_contribution * np.expm1(n * np.log1p(i)) / i
+
+
+
+def annuity_factor(annual_return) -> np.ndarray:
+    """Value at the end of a year of 1 rupiah contributed at the end of each of its 12 months: ``s_12``."""
+    r = np.asarray(annual_return, dtype=float)
+    i = (1.0 + r) ** (1.0 / 12.0) - 1.0
+    safe = np.where(np.abs(i) < 1e-15, 1.0, i)
+    return np.where(np.abs(i) < 1e-15, 12.0, np.expm1(12.0 * np.log1p(i)) / safe)
+
+
+def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndarray:
+    """Credited returns, independent Normal(mean_t, vol) each year (paths x years), floored at -99%;
+    *mean* is one number or one per year; vol 0 gives the deterministic path."""
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), (years,))
+    if vol <= 0 or paths == 0:
+        return np.tile(mean, (max(paths, 1), 1))
+    rng = np.random.default_rng([int(seed), 4])
+    return np.maximum(mean + vol * rng.standard_normal((paths, years)), -0.99)
+
+
+def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
+    """``sum_s K[t, s] s_12(r_s) prod_{u=s+1..t} (1 + r_u)`` for every path (paths x years)."""
+    L = np.cumsum(np.log1p(returns), axis=1)
+    X = annuity_factor(returns) * np.exp(-L)
+    return np.exp(L) * (X @ K.T)
+
+
+def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``K[t, s]`` (rupiah a month) of year-s contributions still held at the end of year t
+    (fund) and paid out in year t (exits, and members reaching the retirement age)."""
+    C, T = cohort.n_start.shape
+    # R: the year in which a member reaches the retirement age (balance paid, then it starts again):
+    # the first t >= entry with age0 + (t - entry) + 1 >= retirement age
+    R = cohort.entry + np.maximum(0, np.ceil(retirement_age - 1 - cohort.age0)).astype(int)
+    Kf = np.zeros((T, T))
+    Kp = np.zeros((T, T))
+    for t in range(T):
+        hold = cohort.n_end[:, t] * (t != R)
+        pay = cohort.exits[:, t] + cohort.n_end[:, t] * (t == R)
+        # a member holds the contributions of years lo..t: since joining, or since the last payout
+        lo = np.where(t <= R, cohort.entry, np.maximum(cohort.entry, R + 1))
+        ok = lo <= t
+        Kf[t, : t + 1] = monthly[: t + 1] * np.cumsum(np.bincount(lo[ok], weights=hold[ok], minlength=T))[: t + 1]
+        Kp[t, : t + 1] = monthly[: t + 1] * np.cumsum(np.bincount(lo[ok], weights=pay[ok], minlength=T))[: t + 1]
+    return Kf, Kp
+
+
+def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float, matrices=None) -> dict[str, np.ndarray]:
+    """JHT fund at the end of each year and balances paid out in it, per return path (paths x years).
+
+    A member's balance at the end of year t is ``sum_s c_s s_12(r_s) prod_{u=s+1..t}(1 + r_u)``
+    over the years s since joining (or since the last payout at the retirement age); the fund is
+    that balance summed over members in force, the payout summed over those leaving.
+    """
+    Kf, Kp = matrices or cohort_matrices(cohort, np.asarray(monthly, dtype=float), retirement_age)
+    return {"fund": _accumulate(Kf, returns), "paid_out": _accumulate(Kp, returns)}
+
+
+def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_age: float) -> np.ndarray:
+    """Balance at the retirement age of a member who joins at *age* and contributes ``monthly[s]``
+    in year s, per return path: ``sum_{s<n} c_s s_12(r_s) prod_{u=s+1..n-1}(1 + r_u)``, n = years left."""
+    n = int(max(np.ceil(retirement_age - age), 0))
+    if n == 0:
+        return np.zeros(returns.shape[0])
+    monthly = np.asarray(monthly, dtype=float)
+    if monthly.size < n:
+        monthly = np.concatenate([monthly, np.full(n - monthly.size, monthly[-1])])
+    r = returns[:, :n] if returns.shape[1] >= n else np.concatenate(
+        [returns, np.repeat(returns[:, -1:], n - returns.shape[1], axis=1)], axis=1)
+    K = np.zeros((n, n))
+    K[n - 1, :] = monthly[:n]
+    return _accumulate(K, r)[:, n - 1]

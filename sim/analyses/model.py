@@ -1,0 +1,122 @@
+"""From a validated scenario to the figures: portfolio, contributions, budget, claims.
+
+:func:`run` is what ``python -m sim run`` prints; the notebooks and reports call it
+too.  Its result is a plain dict of numbers (JSON-ready), see the README.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import __version__
+from ..inputs.build import build_portfolio
+from ..inputs.portfolio import Portfolio
+from ..law import contributions
+from ..law.contributions import money, programs_of
+from ..risk import aggregate, claims, montecarlo
+from . import jht
+from .projection import jht_projection, project
+
+
+@dataclass
+class Computed:
+    """Everything :func:`run` computed, for callers that want more than the summary dict."""
+
+    portfolio: Portfolio
+    model: claims.ClaimModel
+    contributions: dict
+    budget: dict
+    exact: dict
+    simulation: montecarlo.Simulation | None
+
+
+def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
+    """Compute the year's figures for *scen* (optionally on a given portfolio); dated changes of
+    income and allocation that take effect by the start date apply."""
+    scen = scen.at(scen.start)
+    pf = portfolio if portfolio is not None else build_portfolio(scen)
+    contrib, budget = money(scen, pf)
+    model = claims.build(scen, pf)
+    h = float(scen["simulation.lattice_unit"])
+    dists = aggregate.exact(model, h)
+    years = scen["simulation.monte_carlo_years"] if mc_years is None else mc_years
+    sim = montecarlo.simulate(model, int(years), int(scen["simulation.seed"])) if years else None
+    return Computed(pf, model, contrib, budget, dists, sim)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b > 0 else None
+
+
+def summarize(scen, c: Computed, checks: bool = True) -> dict:
+    """The JSON-ready summary of one scenario (keys documented in the README)."""
+    scen = scen.at(scen.start)
+    contrib = c.contributions
+    risk_contrib = contrib["jkk"] + contrib["jkm"]
+    exp = {p: c.model.expected_amount(p) for p in ("jkk", "jkm")}
+    exp["total"] = exp["jkk"] + exp["jkm"]
+    h = float(scen["simulation.lattice_unit"])
+    total = aggregate.risk_summary(c.exact["total"], risk_contrib)
+    out = {
+        "scenario": scen.name,
+        "title": scen["scenario.title"],
+        "start": scen.start,
+        "programs": programs_of(scen),
+        "workers": c.portfolio.workers,
+        "villages": c.portfolio.villages,
+        "workers_by_kecamatan": c.portfolio.by_kecamatan(),
+        "portfolio_source": c.portfolio.source,
+        "declared_income_monthly": float(scen["income.declared_monthly"]),
+        "contributions": contrib,
+        "budget": c.budget,
+        "expected_deaths": c.model.expected_count("jkm"),
+        "expected_accidents": c.model.expected_count("jkk"),
+        "expected_work_accident_deaths": c.model.expected_count("jkk")
+        * scen.param("assumptions.accidents.claim_type_mix")["death"],
+        "expected_claims": exp,
+        "loss_ratio": {"jkk": _ratio(exp["jkk"], contrib["jkk"]), "jkm": _ratio(exp["jkm"], contrib["jkm"]),
+                       "total": _ratio(exp["total"], risk_contrib)},
+        "claims_sd": {p: c.exact[p].sd() for p in ("jkk", "jkm", "total")},
+        "claims_quantiles": total["quantiles"],
+        "var_99_5": total["var_99_5"],
+        "tvar_99_5": total["tvar_99_5"],
+        "prob_claims_exceed_contributions": total["prob_exceed_contributions"],
+        "by_program": {p: aggregate.risk_summary(c.exact[p], contrib[p]) for p in ("jkk", "jkm")},
+        "lattice_unit": aggregate.lattice_unit(c.model, h),
+        "seed": int(scen["simulation.seed"]),
+        "version": __version__,
+    }
+    if checks:
+        out["checks"] = {
+            "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
+            "quantile_bounds": {f"{q:g}": list(v) for q, v in aggregate.bounds(c.model, h).items()},
+        }
+    if out["programs"]["jht"]:
+        out["jht"] = jht_summary(scen, c)
+    if c.simulation is not None:
+        out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib)
+    return out
+
+
+JHT_YEARS = (1, 5, 10, 20)
+
+
+def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
+    """JHT per worker and for the cohort: contribution, balances after some years, fund after one year."""
+    sched = contributions.Schedule.from_scenario(scen)
+    W = float(scen["income.declared_monthly"])
+    monthly = float(contributions.monthly(W, sched, {"jht": True})["jht"])
+    r = scen.param("assumptions.jht.annual_return")
+    rows, coh = project(scen, 1, portfolio=c.portfolio, distributions=False)
+    fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
+    return {
+        "monthly_per_worker": monthly,
+        "regency_share": float(scen["budget.jht_regency_share"]),
+        "annual_return": r,
+        "balance_per_worker": {str(y): float(jht.balance(12 * y, monthly, r)) for y in years},
+        "fund_after_one_year": float(fund["fund"][0]),
+    }
+
+
+def run(scen, checks: bool = True) -> dict:
+    """Compute and summarize *scen* (what ``python -m sim run --json`` prints)."""
+    return summarize(scen, compute(scen), checks)

@@ -1,0 +1,245 @@
+"""Projection of the cover over 1 to 40 budget years.
+
+Year ``t`` (t = 0 is the scenario's first year) starts on ``scenario.start + t`` years and uses
+the parameters, declared income and allocation in force that day (dated values), with medical
+costs inflated by ``(1 + medical_inflation)^t`` (the mean; the modelling cap stays put).  The cohort is followed cell by cell in
+expected numbers: each year members age by one; deaths (JKM and JKK), total-disability exits
+and lapses leave; members reaching the exit age leave; new members join in the expected
+composition of the synthetic roster.  Membership months grow, so the JKM scholarship becomes
+payable for deaths after 36 months (visible in ``scholarship`` by year).
+
+Each year's claims distribution is exact (:mod:`sim.risk.aggregate`) given that year's expected
+in-force cells.  Monte Carlo over paths draws each year's total independently from its exact
+distribution (the randomness of the composition itself, a handful of deaths among thousands,
+is left out) and the JHT credited return year by year (:mod:`sim.analyses.jht`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ..inputs.build import build_portfolio
+from ..inputs.portfolio import Portfolio, concat, expected_cells
+from ..law import contributions
+from ..law.contributions import money, programs_of
+from ..risk import aggregate, claims
+
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def year_start(start: str, t: int) -> str:
+    d = date.fromisoformat(start)
+    try:
+        return d.replace(year=d.year + t).isoformat()
+    except ValueError:  # 29 February
+        return date(d.year + t, 3, 1).isoformat()
+
+
+@dataclass
+class YearResult:
+    """One projected year: its scenario, in-force cells, claim model and exact distribution."""
+
+    t: int
+    date: str
+    scen: object
+    portfolio: Portfolio
+    model: claims.ClaimModel
+    contributions: dict
+    budget: dict
+    exact: dict
+    scholarship: float
+
+
+def _year_scenario(scen, t: int):
+    s = scen.at(year_start(scen.start, t))
+    infl = (1.0 + scen.param("assumptions.projection.medical_inflation")) ** t
+    # the modelling cap stays put: it bounds the lattice, not the benefit (JKK medical care has no cap)
+    return s.updated(params={"assumptions.accidents.medical_mean": s.param("assumptions.accidents.medical_mean") * infl})
+
+
+def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float) -> tuple[np.ndarray, np.ndarray]:
+    """(members still in force next year, members leaving during or at the end of the year) per cell."""
+    p_jkm, p_acc = claims.probabilities(a, pf)
+    mix = dict(zip(claims.CLAIM_TYPES, a.type_mix))
+    stay = (1.0 - p_jkm - p_acc * (mix["death"] + mix["total"])) * (1.0 - lapse)
+    stay = np.where(pf.age + 1 >= exit_age, 0.0, stay)
+    nxt = pf.count * stay
+    return nxt, pf.count - nxt
+
+
+@dataclass
+class Cohort:
+    """Every cell that is ever in force, in fixed positions across the years (C cells x T years)."""
+
+    entry: np.ndarray          # year the cell's members join (0 for the first cohort)
+    age0: np.ndarray           # age at entry
+    member0: np.ndarray        # membership months at entry
+    n_start: np.ndarray        # members in force at the start of each year (C x T)
+    n_end: np.ndarray          # members still in force at the end of each year (C x T)
+    exits: np.ndarray          # members leaving during or at the end of each year (C x T)
+
+    def age(self, t: int) -> np.ndarray:
+        return self.age0 + (t - self.entry)
+
+
+def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
+            distributions: bool = True) -> tuple[list[YearResult], Cohort]:
+    """Project *scen* over *years* years (default ``projection.years``); see the module docstring."""
+    T = int(years or scen["projection.years"])
+    pf0 = portfolio if portfolio is not None else build_portfolio(scen)
+    n0 = float(pf0.workers)
+    blocks = [(0, pf0)]
+    for t in range(1, T):
+        st = scen.at(year_start(scen.start, t))
+        new = st.param("assumptions.projection.new_entrant_rate") * n0
+        if new > 0:
+            blocks.append((t, expected_cells(new, float(st["income.declared_monthly"]),
+                                             st.param("assumptions.portfolio.male_share"),
+                                             st.param("assumptions.portfolio.age_bands"),
+                                             st.param("assumptions.portfolio.occupation_mix"))))
+    cells = concat([b for _, b in blocks])
+    entry = np.concatenate([np.full(b.count.size, e) for e, b in blocks])
+    coh = Cohort(entry, cells.age.astype(int) - 0, cells.membership.astype(float),
+                 np.zeros((entry.size, T)), np.zeros((entry.size, T)), np.zeros((entry.size, T)))
+    n = np.where(entry == 0, cells.count.astype(float), 0.0)
+    h = float(scen["simulation.lattice_unit"])
+    rows = []
+    for t in range(T):
+        n = np.where(entry == t, cells.count.astype(float), n) if t > 0 else n
+        st = _year_scenario(scen, t)
+        income = float(st["income.declared_monthly"])
+        act = np.flatnonzero((entry <= t) & (n > 1e-12))
+        inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, income)
+        pf = Portfolio(n[act], coh.age(t)[act], cells.male[act], cells.occupation[act], inc,
+                       np.ones(act.size), coh.member0[act] + 12.0 * (t - entry[act]), source=cells.source)
+        a = claims.Assumptions.from_scenario(st)
+        model = claims.build(st, pf, a)
+        contrib, budget = money(st, pf, 12)
+        no_sch = claims.build(st.updated(params={"assumptions.scholarship.commitment_per_child": 0.0}), pf)
+        sch = sum(model.expected_amount(p) - no_sch.expected_amount(p) for p in ("jkk", "jkm"))
+        dist = aggregate.exact(model, h) if distributions else {}
+        nxt, ex = _decrement(a, pf, st.param("assumptions.projection.lapse_rate"),
+                             st.param("assumptions.projection.exit_age"))
+        coh.n_start[act, t] = n[act]
+        coh.n_end[act, t] = nxt
+        coh.exits[act, t] = ex
+        n = n.copy()
+        n[act] = nxt
+        rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, dist, sch))
+    return rows, coh
+
+
+def sample_totals(rows: list[YearResult], paths: int, seed: int) -> np.ndarray:
+    """Yearly totals of JKK + JKM claims on *paths* paths (paths x years), each year drawn
+    independently from its exact distribution by inversion."""
+    rng = np.random.default_rng([int(seed), 3])
+    out = np.empty((paths, len(rows)))
+    for j, r in enumerate(rows):
+        d = r.exact["total"]
+        cdf = np.cumsum(d.pmf)
+        k = np.minimum(np.searchsorted(cdf, rng.random(paths) * cdf[-1], side="right"), cdf.size - 1)
+        out[:, j] = (d.offset + k) * d.h
+    return out
+
+
+def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: dict | None = None) -> list[dict]:
+    """Per-year figures (JSON-ready): contributions, budget, claims, distribution, cumulative risk, JHT."""
+    out = []
+    cum_c = np.cumsum([r.contributions["jkk"] + r.contributions["jkm"] for r in rows])
+    cum_s = np.cumsum(sims, axis=1) if sims is not None else None
+    for j, r in enumerate(rows):
+        risk_c = r.contributions["jkk"] + r.contributions["jkm"]
+        exp = {p: r.model.expected_amount(p) for p in ("jkk", "jkm")}
+        exp["total"] = exp["jkk"] + exp["jkm"]
+        row = {
+            "year": j + 1, "start": r.date, "workers": float(r.portfolio.count.sum()),
+            "declared_income_monthly": float(r.portfolio.income[0]) if r.portfolio.count.size else 0.0,
+            "contributions": r.contributions,
+            "budget": {k: r.budget[k] for k in ("allocation", "required", "difference")},
+            "expected_deaths": r.model.expected_count("jkm"), "expected_accidents": r.model.expected_count("jkk"),
+            "expected_claims": exp, "scholarship": r.scholarship,
+            "loss_ratio": exp["total"] / risk_c if risk_c > 0 else None,
+        }
+        if r.exact:
+            d = r.exact["total"]
+            row["claims_quantiles"] = {f"{q:g}": d.quantile(q / 100) for q in aggregate.QUANTILES}
+            row["prob_claims_exceed_contributions"] = d.prob_exceed(risk_c)
+        if cum_s is not None:
+            row["cumulative_contributions"] = float(cum_c[j])
+            row["cumulative_claims_percentiles"] = {str(p): float(np.percentile(cum_s[:, j], p)) for p in PERCENTILES}
+            row["prob_cumulative_claims_exceed_contributions"] = float(np.mean(cum_s[:, j] > cum_c[j]))
+        if jht:
+            row["jht"] = {k: (v[j] if not isinstance(v, dict) else {q: float(x[j]) for q, x in v.items()})
+                          for k, v in jht.items()}
+        out.append(row)
+    return out
+
+
+def first_scholarship_year(rows: list[YearResult]) -> int | None:
+    """The first projected year (1-based) with a scholarship cost, or None."""
+    for j, r in enumerate(rows):
+        if r.scholarship > 0:
+            return j + 1
+    return None
+
+
+RETIREMENT_AGES_SHOWN = (20, 30, 40, 50)
+
+
+def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, seed: int) -> dict:
+    """JHT by year (deterministic and percentiles over return paths) and balances at retirement."""
+    from . import jht
+    T = len(rows)
+    monthly = np.array([float(contributions.monthly(r.scen["income.declared_monthly"],
+                                                    contributions.Schedule.from_scenario(r.scen), {"jht": True})["jht"])
+                        for r in rows])
+    mean = np.array([r.scen.param("assumptions.jht.annual_return") for r in rows])
+    vol = scen.param("assumptions.jht.return_volatility")
+    ret_age = scen.param("policy.jht.retirement_age")
+    det_r = mean[None, :]
+    K = jht.cohort_matrices(cohort, monthly, ret_age)
+    det = jht.fund_paths(cohort, monthly, det_r, ret_age, K)
+    sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
+    sto = jht.fund_paths(cohort, monthly, sto_r, ret_age, K)
+    members = cohort.n_end.sum(axis=0)
+    by_year = {
+        "monthly_per_worker": monthly,
+        "members": members,
+        "fund": det["fund"][0],
+        "paid_out": det["paid_out"][0],
+        "mean_balance": np.divide(det["fund"][0], members, out=np.zeros(T), where=members > 0),
+        "fund_percentiles": {str(p): np.percentile(sto["fund"], p, axis=0) for p in PERCENTILES},
+    }
+    at_ret = {}
+    for age in RETIREMENT_AGES_SHOWN:
+        d = float(jht.balance_at_retirement(age, monthly, det_r, ret_age)[0])
+        s_ = jht.balance_at_retirement(age, monthly, sto_r, ret_age)
+        at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
+                            "percentiles": {str(p): float(np.percentile(s_, p)) for p in PERCENTILES}}
+    return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto["fund"]}
+
+
+def run_projection(scen, years: int | None = None, paths: int | None = None) -> dict:
+    """The projection's JSON-ready result (``python -m sim project --json``)."""
+    from .. import __version__
+    years = int(years or scen["projection.years"])
+    paths = int(scen["projection.paths"] if paths is None else paths)
+    seed = int(scen["simulation.seed"])
+    rows, coh = project(scen, years)
+    sims = sample_totals(rows, max(paths, 1), seed)
+    jht = jht_projection(scen, rows, coh, max(paths, 1), seed) if scen["programs.jht"] else None
+    table = summary_rows(rows, sims, jht["by_year"] if jht else None)
+    out = {
+        "scenario": scen.name, "start": scen.start, "years": years, "paths": paths, "seed": seed,
+        "version": __version__, "programs": programs_of(scen),
+        "first_scholarship_year": first_scholarship_year(rows),
+        "first_jkm_scholarship_year": next((j + 1 for j, r in enumerate(rows)
+                                            if any(c.weight > 0 and len(c.atoms) > 1 for g in r.model.of("jkm", False)
+                                                   for c in g.severity.components)), None),
+        "rows": table,
+    }
+    if jht:
+        out["jht_at_retirement"] = jht["at_retirement"]
+    return out

@@ -1,0 +1,29 @@
+"""The scenario's portfolio: its roster file when it names one, otherwise the synthetic roster.
+
+Shared by the one-year model, the projection, sensitivity and validation, so that none of them
+needs another to build its portfolio.
+"""
+from __future__ import annotations
+
+from ..common.errors import InputError, Problem
+from .portfolio import Portfolio, synthetic
+from .roster import read_roster
+
+
+def build_portfolio(scen) -> Portfolio:
+    """The scenario's portfolio: its roster file, or the synthetic roster from the seed."""
+    income = float(scen["income.declared_monthly"])
+    roster = scen.roster_path()
+    if roster is not None:
+        pf = read_roster(roster, scen.start, income, scen.param("policy.contributions.income_floor"),
+                         float(scen["portfolio.prior_membership_months"]), display=str(scen["portfolio.roster"]))
+        want = scen["portfolio.workers"]
+        if want is not None and want != pf.workers:
+            raise InputError([Problem(scen.origin.get("portfolio.workers", scen.name), "portfolio.workers",
+                                      f"{want} workers, but the roster has {pf.workers}; set portfolio.workers: null")])
+        return pf
+    return synthetic(int(scen["portfolio.workers"]), int(scen["portfolio.villages"]), int(scen["simulation.seed"]),
+                     income, scen.param("assumptions.portfolio.male_share"),
+                     scen.param("assumptions.portfolio.age_bands"),
+                     scen.param("assumptions.portfolio.occupation_mix"),
+                     float(scen["portfolio.prior_membership_months"]))

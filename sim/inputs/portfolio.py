@@ -1,0 +1,179 @@
+"""The insured portfolio as cells (age x sex x occupation x income x exposure x membership).
+
+Every model in :mod:`sim` works on cells, never on single workers, so a national
+portfolio of 10 million workers costs the same as Belu's 5,892.  A portfolio
+comes either from a synthetic roster calibrated to Belu (:func:`synthetic`,
+deterministic from the seed) or from a roster file (:mod:`sim.inputs.roster`).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..common.paths import PARAMS_DIR
+
+OCCUPATIONS = ("farming", "livestock", "fishing", "construction", "day_labour",
+               "trade", "transport", "craft", "other")
+OCCUPATION_LABELS = {
+    "farming": ("Pertanian/perkebunan", "Farming"),
+    "livestock": ("Peternakan", "Livestock"),
+    "fishing": ("Perikanan/nelayan", "Fishing"),
+    "construction": ("Konstruksi/tukang", "Construction"),
+    "day_labour": ("Buruh harian lepas", "Day labour"),
+    "trade": ("Perdagangan", "Trade"),
+    "transport": ("Ojek/transportasi", "Ojek transport"),
+    "craft": ("Kerajinan/bengkel", "Craft and workshop"),
+    "other": ("Lainnya", "Other"),
+}
+AGE_MIN, AGE_MAX = 15, 80
+
+
+@dataclass
+class Portfolio:
+    """Cells of identical workers; all arrays have one entry per cell.
+
+    count       workers in the cell
+    age         age last birthday at the start of the year (years)
+    male        True for men
+    occupation  index into :data:`OCCUPATIONS`
+    income      declared income (rupiah a month)
+    exposure    fraction of the year the cell is covered (0-1)
+    membership  months of membership when its cover in the year begins
+    """
+
+    count: np.ndarray
+    age: np.ndarray
+    male: np.ndarray
+    occupation: np.ndarray
+    income: np.ndarray
+    exposure: np.ndarray
+    membership: np.ndarray
+    village_names: list[str] = field(default_factory=list)
+    village_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    source: str = "synthetic"
+
+    @property
+    def workers(self) -> int:
+        return int(self.count.sum())
+
+    @property
+    def villages(self) -> int:
+        return int((self.village_counts > 0).sum())
+
+    def by_kecamatan(self) -> dict[str, int]:
+        """Workers by kecamatan (district), from the villages' kecamatan in the reference list."""
+        kec = {name: k for _, name, k in load_villages(None)}
+        out: dict[str, int] = {}
+        for name, n in zip(self.village_names, self.village_counts):
+            out[kec.get(name, "?")] = out.get(kec.get(name, "?"), 0) + int(n)
+        return dict(sorted(out.items()))
+
+    def scaled(self, factor: int) -> "Portfolio":
+        """The same portfolio with every cell count multiplied by a whole *factor*."""
+        return Portfolio(self.count * factor, self.age, self.male, self.occupation, self.income,
+                         self.exposure, self.membership, self.village_names,
+                         self.village_counts * factor, self.source)
+
+    def with_income(self, income: float) -> "Portfolio":
+        """The same workers, all declaring *income* rupiah a month."""
+        return Portfolio(self.count, self.age, self.male, self.occupation,
+                         np.full_like(self.income, float(income)), self.exposure, self.membership,
+                         self.village_names, self.village_counts, self.source)
+
+
+def load_villages(kind: str = "desa") -> list[tuple[str, str, str]]:
+    """(code, name, kecamatan) of every village of Belu of the given kind (desa or kelurahan)."""
+    with open(PARAMS_DIR / "data" / "belu_desa_kelurahan.csv", encoding="utf-8") as fh:
+        return [(r["kode_wilayah"], r["nama"], r["kecamatan"]) for r in csv.DictReader(fh)
+                if kind is None or r["jenis"] == kind]
+
+
+def age_band_weights(bands: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Single ages and their probabilities from weights per band ``"a-b"`` (uniform within a band)."""
+    ages, probs = [], []
+    total = float(sum(bands.values()))
+    for band, w in bands.items():
+        lo, hi = (int(x) for x in str(band).split("-"))
+        n = hi - lo + 1
+        for a in range(lo, hi + 1):
+            ages.append(a)
+            probs.append(w / total / n)
+    order = np.argsort(ages)
+    return np.asarray(ages)[order], np.asarray(probs)[order]
+
+
+def synthetic(workers: int, villages: int, seed: int, income: float, male_share: float,
+              age_bands: dict, occupation_mix: dict, membership_months: float = 0.0,
+              exposure: float = 1.0) -> Portfolio:
+    """A synthetic roster of *workers* across *villages* desa of Belu, as cells.
+
+    Workers are drawn multinomially over cells age x sex x occupation with the
+    independent marginals given (age bands, share of men, occupation weights), and over
+    the desa with equal weights (per-desa counts were not found).  Deterministic from
+    *seed*; its random stream is separate from the Monte Carlo's.
+    """
+    rng = np.random.default_rng([int(seed), 1])
+    ages, p_age = age_band_weights(age_bands)
+    p_sex = np.array([1.0 - male_share, male_share])
+    w_occ = np.array([float(occupation_mix.get(o, 0.0)) for o in OCCUPATIONS])
+    p_occ = w_occ / w_occ.sum()
+    p = (p_age[:, None, None] * p_sex[None, :, None] * p_occ[None, None, :]).ravel()
+    counts = rng.multinomial(workers, p / p.sum())
+    a_idx, s_idx, o_idx = np.unravel_index(np.arange(p.size), (ages.size, 2, len(OCCUPATIONS)))
+    keep = counts > 0
+    desa = load_villages("desa")
+    chosen = sorted(rng.choice(len(desa), size=villages, replace=False)) if villages < len(desa) else range(len(desa))
+    names = [desa[i][1] for i in chosen]
+    vcounts = rng.multinomial(workers, np.full(len(names), 1.0 / len(names)))
+    n = int(keep.sum())
+    return Portfolio(
+        count=counts[keep].astype(np.int64),
+        age=ages[a_idx[keep]],
+        male=s_idx[keep] == 1,
+        occupation=o_idx[keep],
+        income=np.full(n, float(income)),
+        exposure=np.full(n, float(exposure)),
+        membership=np.full(n, float(membership_months)),
+        village_names=names,
+        village_counts=vcounts.astype(np.int64),
+        source="synthetic",
+    )
+
+
+def expected_cells(workers: float, income: float, male_share: float, age_bands: dict, occupation_mix: dict,
+                   membership_months: float = 0.0) -> Portfolio:
+    """The expected composition of *workers* new members (fractional counts, no sampling):
+    ``workers x P(age) x P(sex) x P(occupation)`` with the synthetic roster's marginals."""
+    ages, p_age = age_band_weights(age_bands)
+    p_sex = np.array([1.0 - male_share, male_share])
+    w_occ = np.array([float(occupation_mix.get(o, 0.0)) for o in OCCUPATIONS])
+    p = (p_age[:, None, None] * p_sex[None, :, None] * (w_occ / w_occ.sum())[None, None, :]).ravel()
+    a_idx, s_idx, o_idx = np.unravel_index(np.arange(p.size), (ages.size, 2, len(OCCUPATIONS)))
+    keep = p > 0
+    n = int(keep.sum())
+    return Portfolio(workers * p[keep], ages[a_idx[keep]], s_idx[keep] == 1, o_idx[keep], np.full(n, float(income)),
+                     np.ones(n), np.full(n, float(membership_months)), source="expected")
+
+
+def concat(parts: list[Portfolio]) -> Portfolio:
+    """Cells of several portfolios side by side (village counts are not kept)."""
+    cat = lambda f: np.concatenate([getattr(p, f) for p in parts])  # noqa: E731
+    return Portfolio(cat("count"), cat("age"), cat("male"), cat("occupation"), cat("income"), cat("exposure"),
+                     cat("membership"), source=parts[0].source if parts else "empty")
+
+
+def from_workers(age, male, occupation, income, exposure, membership, villages=None, source="roster") -> Portfolio:
+    """Group per-worker arrays into cells of identical workers (used for roster files)."""
+    keys = np.rec.fromarrays([np.asarray(age), np.asarray(male), np.asarray(occupation),
+                              np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
+                              np.round(np.asarray(membership, float), 3)])
+    uniq, counts = np.unique(keys, return_counts=True)
+    names, vcounts = [], np.zeros(0, dtype=np.int64)
+    if villages is not None:
+        names, vcounts = np.unique(np.asarray(villages), return_counts=True)
+        names = list(names)
+    return Portfolio(counts.astype(np.int64), uniq["f0"].astype(int), uniq["f1"].astype(bool),
+                     uniq["f2"].astype(int), uniq["f3"].astype(float), uniq["f4"].astype(float),
+                     uniq["f5"].astype(float), names, np.asarray(vcounts, dtype=np.int64), source)

@@ -1,0 +1,155 @@
+"""Readable text output of the command line (Indonesian / English, rupiah in Indonesian format)."""
+from __future__ import annotations
+
+from ..common.formatting import label, number, percent, rupiah
+
+
+def format_summary(r: dict) -> str:
+    """The readable summary (Indonesian / English, rupiah in Indonesian format)."""
+    yes = lambda b: "ya/yes" if b else "tidak/no"  # noqa: E731
+    c, b, e, lr = r["contributions"], r["budget"], r["expected_claims"], r["loss_ratio"]
+    title = r["title"]["id"] if r.get("title") else r["scenario"]
+    W, T = 52, 32
+
+    def row(id_text, en_text, value, note=""):
+        text = id_text if id_text == en_text else label(id_text, en_text)
+        return f"  {text:<{W}}{value:>20}{('  ' + note) if note else ''}"
+
+    def table(id_text, en_text, fmt, values):
+        return f"  {label(id_text, en_text):<{T}}" + "".join(f"{fmt(values[k]):>20}" for k in ("jkk", "jkm", "total"))
+
+    diff = b["difference"]
+    lines = [
+        f"{label('Skenario', 'Scenario')}: {r['scenario']} - {title}",
+        f"{label('Mulai', 'Start')}: {r['start']}   JKK {yes(r['programs']['jkk'])}, JKM {yes(r['programs']['jkm'])}, "
+        f"JHT {yes(r['programs']['jht'])}",
+        f"{label('Peserta', 'Workers')}: {number(r['workers'])} di/in {r['villages']} desa "
+        f"({r['portfolio_source']}, seed {r['seed']})",
+        f"{label('Penghasilan dilaporkan', 'Declared income')}: {rupiah(r['declared_income_monthly'])} per bulan/month",
+        "",
+        label("Iuran setahun", "Contributions a year"),
+        *(row(k.upper(), k.upper(), rupiah(c[k])) for k in ("jkk", "jkm", "jht")),
+        row("Jumlah", "Total", rupiah(c["total"])),
+        "",
+        f"{label('Anggaran', 'Budget')} ({b['months']} bulan/months)",
+        row("Alokasi", "Allocation", rupiah(b["allocation"])),
+        row("Kebutuhan", "Required", rupiah(b["required"])),
+        row("Selisih", "Difference", rupiah(diff), label("kurang", "shortfall") if diff < 0 else label("lebih", "surplus")),
+        row("Tahun-peserta didanai", "Worker-years funded", number(b["funded_worker_years"])),
+        row("Bulan cakupan semua peserta", "Months of cover for all", number(b["months_covered"], 2)),
+        "",
+        label("Kejadian harapan setahun", "Expected events a year"),
+        row("Kematian bukan kerja (JKM)", "Deaths not from work", number(r["expected_deaths"], 1)),
+        row("Kecelakaan kerja (JKK)", "Work accidents", number(r["expected_accidents"], 1)),
+        row("Kecelakaan kerja fatal", "Fatal work accidents", number(r["expected_work_accident_deaths"], 2)),
+        "",
+        f"  {'':<{T}}{'JKK':>20}{'JKM':>20}{'JKK + JKM':>20}",
+        table("Klaim harapan", "Expected claims", rupiah, e),
+        table("Rasio klaim", "Loss ratio", percent, lr),
+        table("Simpangan baku", "Std deviation", rupiah, r["claims_sd"]),
+        "",
+        label("Sebaran total klaim setahun (JKK + JKM)", "Distribution of the year's total claims"),
+        *(row(f"Kuantil {number(float(q), 1 if '.' in q else 0)}%", f"{q}% quantile", rupiah(v))
+          for q, v in r["claims_quantiles"].items()),
+        row("VaR 99,5%", "VaR 99.5%", rupiah(r["var_99_5"])),
+        row("TVaR 99,5%", "TVaR 99.5%", rupiah(r["tvar_99_5"])),
+        row("Peluang klaim > iuran", "P(claims > contributions)", percent(r["prob_claims_exceed_contributions"], 2)),
+    ]
+    if "monte_carlo" in r:
+        m = r["monte_carlo"]
+        lines += ["", f"{label('Cek Monte Carlo', 'Monte Carlo check')} ({number(m['years'])} {label('tahun', 'years')})",
+                  row("Rata-rata", "Mean", rupiah(m["mean"]), f"± {rupiah(m['mean_se'])} (se)"),
+                  row("Peluang klaim > iuran", "P(claims > contributions)", percent(m["prob_exceed_contributions"], 2),
+                      f"± {percent(m['prob_exceed_se'], 2)} (se)")]
+    if "checks" in r:
+        ch = r["checks"]
+        lo, hi = ch["quantile_bounds"]["99.5"]
+        lines += ["", label("Cek numerik", "Numerical checks"),
+                  row("Perubahan CDF bila grid digandakan", "CDF change, grid doubled",
+                      f"{ch['grid_doubling_max_cdf_change']:.1e}"),
+                  row("Batas kuantil 99,5%", "99.5% quantile bounds",
+                      f"{rupiah(lo)} - {rupiah(hi)}")]
+    return "\n".join(lines)
+
+
+def format_projection(p: dict) -> str:
+    """Year-by-year table of a projection (Indonesian / English)."""
+    lines = [f"{label('Proyeksi', 'Projection')}: {p['scenario']} ({p['years']} {label('tahun', 'years')}, "
+             f"{number(p['paths'])} {label('jalur', 'paths')}, seed {p['seed']})",
+             f"{label('Beasiswa mulai dibayar tahun ke', 'Scholarship cost starts in year')}: {p['first_scholarship_year']}"
+             f" (JKM: {p['first_jkm_scholarship_year']})", ""]
+    head = (f"{'Th/Yr':>5} {'Mulai/Start':>11} {'Peserta':>8} {'Kebutuhan/Need':>18} {'Selisih/Diff':>18} "
+            f"{'Klaim/Claims':>18} {'Beasiswa/Schol.':>17} {'Rasio/LR':>9} {'P(>iuran)':>10} {'P(kum>)':>8}")
+    has_jht = "jht" in p["rows"][0]
+    if has_jht:
+        head += f" {'Dana JHT/Fund':>18}"
+    lines.append(head)
+    for r in p["rows"]:
+        line = (f"{r['year']:>5} {r['start']:>11} {number(r['workers']):>8} {rupiah(r['budget']['required']):>18} "
+                f"{rupiah(r['budget']['difference']):>18} {rupiah(r['expected_claims']['total']):>18} "
+                f"{rupiah(r['scholarship']):>17} {percent(r['loss_ratio']):>9} "
+                f"{percent(r.get('prob_claims_exceed_contributions'), 1):>10} "
+                f"{percent(r.get('prob_cumulative_claims_exceed_contributions'), 1):>8}")
+        if has_jht:
+            line += f" {rupiah(r['jht']['fund']):>18}"
+        lines.append(line)
+    if "jht_at_retirement" in p:
+        lines += ["", label("Saldo JHT pada usia pensiun (deterministik; persentil 5-95)",
+                            "JHT balance at retirement age (deterministic; 5th-95th percentile)")]
+        for age, v in p["jht_at_retirement"].items():
+            lines.append(f"  {label('masuk usia', 'joining at')} {age} ({v['years']} th/yr): {rupiah(v['deterministic'])}"
+                         f"  ({rupiah(v['percentiles']['5'])} - {rupiah(v['percentiles']['95'])})")
+    return "\n".join(lines)
+
+
+def format_comparison(c: dict) -> str:
+    a, b = c["a"]["scenario"], c["b"]["scenario"]
+    lines = [f"{label('Perbandingan', 'Comparison')}: A = {a}, B = {b} ({c['years']} {label('tahun', 'years')})", "",
+             f"{'Th/Yr':>5} {'Kebutuhan A':>18} {'Kebutuhan B':>18} {'B - A':>18} {'Dana JHT B':>18} "
+             f"{'Rasio A':>9} {'Rasio B':>9}"]
+    for r in c["rows"]:
+        lines.append(f"{r['year']:>5} {rupiah(r['budget_required']['a']):>18} {rupiah(r['budget_required']['b']):>18} "
+                     f"{rupiah(r['budget_required']['difference']):>18} {rupiah(r['jht_fund']['b']):>18} "
+                     f"{percent(r['loss_ratio']['a']):>9} {percent(r['loss_ratio']['b']):>9}")
+    t = c["total_budget_required"]
+    lines += ["", f"{label('Jumlah kebutuhan', 'Total need')}: A {rupiah(t['a'])}, B {rupiah(t['b'])}, "
+              f"B - A {rupiah(t['difference'])}"]
+    return "\n".join(lines)
+
+
+def format_validation(v: dict) -> str:
+    """Readable A/E table, updates, village credibility and pricing checks."""
+    lines = [f"{label('Validasi asumsi', 'Validating assumptions')}: {v['scenario']} "
+             f"({label('keyakinan', 'confidence')} {percent(v['confidence'], 0)})"]
+    lines += [f"  # {c}" for c in v["comments"]]
+    lines += ["", f"{'Program':<8}{'Jenis/Type':<14}{'Tahun':>6}{'Aktual':>8}{'Harapan':>9}{'A/E':>8}"
+              f"{'Interval':>17}{'A/E Rp':>8}  {label('Bertentangan?', 'Contradicts?')}"]
+    for r in v["actual_vs_expected"]:
+        yr = "semua" if r["year"] is None else str(r["year"])
+        lines.append(f"{r['program'].upper():<8}{r['claim_type']:<14}{yr:>6}{number(r['actual']):>8}"
+                     f"{number(r['expected'], 1):>9}{number(r['ratio'], 2):>8}"
+                     f"{number(r['ratio_low'], 2) + ' - ' + number(r['ratio_high'], 2):>17}"
+                     f"{number(r['amount_ratio'], 2):>8}  {'YA / YES' if r['contradicts'] else '-'}")
+    lines += ["", label("Pembaruan Gamma-Poisson (per tahun-peserta)", "Gamma-Poisson update (per worker-year)")]
+    for prog, u in v["updates"].items():
+        p = u["predictive"]
+        lines.append(f"  {prog.upper()}: {label('asumsi', 'assumed')} {u['prior_rate']:.5f} -> {label('posterior', 'posterior')} "
+                     f"{u['posterior_rate']:.5f} (90%: {u['low_90']:.5f} - {u['high_90']:.5f}; Z = {number(u['credibility'], 2)}); "
+                     f"{label('klaim tahun depan', 'next year')}: {rupiah(p['mean'])}, 99,5% {rupiah(p['quantiles']['99.5'])}")
+    lines += ["", label("Asumsi yang disarankan", "Suggested assumptions") + ": " +
+              ", ".join(f"{k} = {number(x, 3)}" for k, x in v["suggested_assumptions"].items())]
+    for prog, bs in v["villages"].items():
+        if not bs:
+            continue
+        zs = [x["z"] for x in bs["villages"]]
+        lines.append(f"  Buhlmann-Straub {prog.upper()}: k = {number(bs['k'], 0) if bs['k'] != float('inf') else 'inf'}, "
+                     f"Z desa/village {number(min(zs), 2)} - {number(max(zs), 2)}, "
+                     f"{label('frekuensi kolektif', 'collective rate')} {bs['collective_rate']:.5f}")
+    lines += ["", label("Cek tarif (iuran per peserta per bulan)", "Pricing check (contribution per worker a month)")]
+    for prog, pr in v["pricing"].items():
+        m, e = pr["model"], pr["experience"]
+        lines.append(f"  {prog.upper()}: {label('sekarang', 'now')} {rupiah(pr['current_monthly'])}; "
+                     f"{label('impas', 'break-even')} {rupiah(m['break_even_monthly'])} ({label('pengalaman', 'experience')} "
+                     f"{rupiah(e['break_even_monthly'])}); {label('peluang', 'probability')} {percent(m['target'], 0)}: "
+                     f"{rupiah(m['target_monthly'])} ({rupiah(e['target_monthly'])})")
+    return "\n".join(lines)

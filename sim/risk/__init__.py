@@ -1,0 +1,2 @@
+"""Layer 3, risk: mortality, claim amounts, the claim model, exact aggregate distributions and
+Monte Carlo."""
