@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--write-scenario", default=None, metavar="OUT.yaml",
                      help="write a scenario extending PARAMS with the experience-updated assumptions")
     val.add_argument("--json", action="store_true")
+    pln = sub.add_parser("plan", help="budget planner: what an allocation buys, with and without JHT, by APBD year")
+    pln.add_argument("params", help="scenario file")
+    pln.add_argument("--allocation", metavar="RUPIAH", help="amount to plan with, e.g. 1.175.126.400 (default: budget.allocation)")
+    pln.add_argument("--workers", metavar="N", help="workers to fund, e.g. 5.892 (default: the scenario's enrolled workers)")
+    pln.add_argument("--months", metavar="M", help="months of cover to pay for (default: budget.months)")
+    pln.add_argument("--years", metavar="Y", help="APBD fiscal years to list (default: those the months span)")
+    pln.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    pln.add_argument("--json", action="store_true", help="one JSON object instead of the text")
     rep = sub.add_parser("report", help="run the report notebook: executed notebook, HTML and JSON under reports/")
     rep.add_argument("params", help="scenario file")
     rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -133,7 +141,33 @@ def _cmd_validate(args):
     return result, format_validation
 
 
-COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "validate": _cmd_validate}
+def _cmd_plan(args):
+    from .analyses.plan import LIMITS, plan_budget
+    from .common.errors import Problem
+    from .common.numbers import NumberError, parse_number
+    from .inputs.scenario import load_scenario
+    from .outputs.text import format_plan
+    problems, values = [], {}
+    for name in ("allocation", "workers", "months", "years"):
+        raw = getattr(args, name)
+        if raw is None:
+            continue
+        lo, hi = LIMITS[name]
+        try:
+            v = parse_number(raw, integer=name != "allocation", minimum=lo, maximum=hi)
+            values[name] = v if name == "allocation" else int(v)
+        except NumberError as exc:
+            problems.append(Problem(f"--{name}", "", str(exc)))
+    try:
+        scen = load_scenario(args.params, args.sets)
+    except InputError as exc:
+        raise InputError(problems + exc.problems) from None
+    if problems:
+        raise InputError(problems)
+    return plan_budget(scen, **values), format_plan
+
+
+COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "validate": _cmd_validate, "plan": _cmd_plan}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,5 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {p}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found; nothing was computed.", file=sys.stderr)
         return 2
+    if args.json and args.command == "plan":  # strict JSON (no NaN or Infinity)
+        from .common.jsonio import dumps
+        print(dumps(result))
+        return 0
     _emit(result, args.json, fmt)
     return 0

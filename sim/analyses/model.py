@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__
+from ..common.months import funded_months
 from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio
 from ..law import contributions
@@ -106,13 +107,17 @@ def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
     W = float(scen["income.declared_monthly"])
     monthly = float(contributions.monthly(W, sched, {"jht": True})["jht"])
     r = scen.param("assumptions.jht.annual_return")
+    # contributions stop after budget.funded_until; the balance then earns the credited return only
+    funded = funded_months(scen.start, scen.values.get("budget.funded_until"))
+    funded = 12 * max(years) if funded is None else funded
     rows, coh = project(scen, 1, portfolio=c.portfolio, distributions=False)
     fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
     return {
         "monthly_per_worker": monthly,
         "regency_share": float(scen["budget.jht_regency_share"]),
         "annual_return": r,
-        "balance_per_worker": {str(y): float(jht.balance(12 * y, monthly, r)) for y in years},
+        "balance_per_worker": {str(y): float(jht.balance(min(12 * y, funded), monthly, r)
+                                             * (1 + r) ** (max(12 * y - funded, 0) / 12)) for y in years},
         "fund_after_one_year": float(fund["fund"][0]),
     }
 

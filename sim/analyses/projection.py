@@ -7,6 +7,9 @@ expected numbers: each year members age by one; deaths (JKM and JKK), total-disa
 and lapses leave; members reaching the exit age leave; new members join in the expected
 composition of the synthetic roster.  Membership months grow, so the JKM scholarship becomes
 payable for deaths after 36 months (visible in ``scholarship`` by year).
+With ``budget.funded_until`` cover stops after the last funded month (``funded_months`` by
+year): no contributions, no budget need, no claims and no new members after it; members stay
+(and die, lapse or retire) with their JHT balances, which earn the credited return only.
 
 Each year's claims distribution is exact (:mod:`sim.risk.aggregate`) given that year's expected
 in-force cells.  Monte Carlo over paths draws each year's total independently from its exact
@@ -15,11 +18,12 @@ is left out) and the JHT credited return year by year (:mod:`sim.analyses.jht`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
+from ..common.months import funded_in_period
 from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio, concat, expected_cells
 from ..law import contributions
@@ -50,6 +54,7 @@ class YearResult:
     budget: dict
     exact: dict
     scholarship: float
+    funded_months: int = 12
 
 
 def _year_scenario(scen, t: int):
@@ -91,10 +96,12 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
     pf0 = portfolio if portfolio is not None else build_portfolio(scen)
     n0 = float(pf0.workers)
     blocks = [(0, pf0)]
+    until = scen.values.get("budget.funded_until")
+    funded = [funded_in_period(scen.start, until, year_start(scen.start, t)) for t in range(T)]
     for t in range(1, T):
         st = scen.at(year_start(scen.start, t))
         new = st.param("assumptions.projection.new_entrant_rate") * n0
-        if new > 0:
+        if new > 0 and funded[t] > 0:
             blocks.append((t, expected_cells(new, float(st["income.declared_monthly"]),
                                              st.param("assumptions.portfolio.male_share"),
                                              st.param("assumptions.portfolio.age_bands"),
@@ -113,21 +120,23 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         act = np.flatnonzero((entry <= t) & (n > 1e-12))
         inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, income)
         pf = Portfolio(n[act], coh.age(t)[act], cells.male[act], cells.occupation[act], inc,
-                       np.ones(act.size), coh.member0[act] + 12.0 * (t - entry[act]), source=cells.source)
+                       np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * (t - entry[act]),
+                       source=cells.source)
         a = claims.Assumptions.from_scenario(st)
         model = claims.build(st, pf, a)
         contrib, budget = money(st, pf, 12)
         no_sch = claims.build(st.updated(params={"assumptions.scholarship.commitment_per_child": 0.0}), pf)
         sch = sum(model.expected_amount(p) - no_sch.expected_amount(p) for p in ("jkk", "jkm"))
         dist = aggregate.exact(model, h) if distributions else {}
-        nxt, ex = _decrement(a, pf, st.param("assumptions.projection.lapse_rate"),
+        # members die, lapse and retire whether or not they are covered
+        nxt, ex = _decrement(a, replace(pf, exposure=np.ones(act.size)), st.param("assumptions.projection.lapse_rate"),
                              st.param("assumptions.projection.exit_age"))
         coh.n_start[act, t] = n[act]
         coh.n_end[act, t] = nxt
         coh.exits[act, t] = ex
         n = n.copy()
         n[act] = nxt
-        rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, dist, sch))
+        rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, dist, sch, funded[t]))
     return rows, coh
 
 
@@ -154,7 +163,7 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
         exp = {p: r.model.expected_amount(p) for p in ("jkk", "jkm")}
         exp["total"] = exp["jkk"] + exp["jkm"]
         row = {
-            "year": j + 1, "start": r.date, "workers": float(r.portfolio.count.sum()),
+            "year": j + 1, "start": r.date, "workers": float(r.portfolio.count.sum()), "funded_months": r.funded_months,
             "declared_income_monthly": float(r.portfolio.income[0]) if r.portfolio.count.size else 0.0,
             "contributions": r.contributions,
             "budget": {k: r.budget[k] for k in ("allocation", "required", "difference")},
@@ -199,10 +208,16 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     vol = scen.param("assumptions.jht.return_volatility")
     ret_age = scen.param("policy.jht.retirement_age")
     det_r = mean[None, :]
-    K = jht.cohort_matrices(cohort, monthly, ret_age)
-    det = jht.fund_paths(cohort, monthly, det_r, ret_age, K)
+    # a year funded for f < 12 months: f contributions, then the rest of the year's return, as a
+    # level monthly amount over the year (exact on the year's mean return); none after funding stops
+    f = np.array([r.funded_months for r in rows])
+    monthly = np.where(f > 0, monthly, 0.0)
+    level = monthly * np.array([1.0 if k == 12 else float(jht.balance(k, 1.0, m)) * (1 + m) ** ((12 - k) / 12)
+                                / float(jht.annuity_factor(m)) for k, m in zip(f, mean)])
+    K = jht.cohort_matrices(cohort, level, ret_age)
+    det = jht.fund_paths(cohort, level, det_r, ret_age, K)
     sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
-    sto = jht.fund_paths(cohort, monthly, sto_r, ret_age, K)
+    sto = jht.fund_paths(cohort, level, sto_r, ret_age, K)
     members = cohort.n_end.sum(axis=0)
     by_year = {
         "monthly_per_worker": monthly,
@@ -214,8 +229,8 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     }
     at_ret = {}
     for age in RETIREMENT_AGES_SHOWN:
-        d = float(jht.balance_at_retirement(age, monthly, det_r, ret_age)[0])
-        s_ = jht.balance_at_retirement(age, monthly, sto_r, ret_age)
+        d = float(jht.balance_at_retirement(age, level, det_r, ret_age)[0])
+        s_ = jht.balance_at_retirement(age, level, sto_r, ret_age)
         at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
                             "percentiles": {str(p): float(np.percentile(s_, p)) for p in PERCENTILES}}
     return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto["fund"]}
@@ -237,7 +252,7 @@ def run_projection(scen, years: int | None = None, paths: int | None = None) -> 
         "first_scholarship_year": first_scholarship_year(rows),
         "first_jkm_scholarship_year": next((j + 1 for j, r in enumerate(rows)
                                             if any(c.weight > 0 and len(c.atoms) > 1 for g in r.model.of("jkm", False)
-                                                   for c in g.severity.components)), None),
+                                                   if g.expected_count() > 0 for c in g.severity.components)), None),
         "rows": table,
     }
     if jht:

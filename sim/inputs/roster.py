@@ -95,8 +95,10 @@ class _RowProblems:
 
 
 def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
-                default_membership: float = 0.0, display: str | None = None) -> Portfolio:
-    """Validate a roster file and return its portfolio of cells for the year from *start*.
+                default_membership: float = 0.0, display: str | None = None,
+                cover_until: date | None = None) -> Portfolio:
+    """Validate a roster file and return its portfolio of cells for the year from *start*
+    (cover, and so exposure, ends after *cover_until* when the funding stops within the year).
 
     Raises :class:`~sim.common.errors.InputError` with every problem (row numbers count the
     header as row 1, as a spreadsheet does).
@@ -138,6 +140,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     end_d = start_d.replace(year=start_d.year + 1) if not (start_d.month == 2 and start_d.day == 29) \
         else date(start_d.year + 1, 3, 1)
     year_days = (end_d - start_d).days
+    stop_d = min(end_d, cover_until + timedelta(days=1)) if cover_until is not None else end_d
     rp = _RowProblems()
     seen_id: dict[str, int] = {}
     seen_nik: dict[str, int] = {}
@@ -222,7 +225,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         if not ok:
             continue
         cover_from = max(frm or start_d, start_d)
-        cover_to = min(to + timedelta(days=1) if to else end_d, end_d)
+        cover_to = min(to + timedelta(days=1) if to else stop_d, stop_d)
         exposure = max((cover_to - cover_from).days, 0) / year_days
         if frm is None:
             membership = default_membership

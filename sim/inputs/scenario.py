@@ -45,6 +45,8 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "budget.months": ("budget_months", True, None, "months the allocation must pay for"),
     "budget.allocation_changes": ("dated_rupiah", False, {}, "later yearly allocations, keyed by the date they take effect"),
     "budget.jht_regency_share": ("fraction", False, 1.0, "share of the JHT contribution the regency pays (the worker pays the rest)"),
+    "budget.funded_until": ("date_or_null", False, None,
+                            "null (open-ended), or the last day funded (YYYY-MM-DD): after it contributions stop and cover ends"),
     "simulation.seed": ("seed", True, None, "random seed (synthetic roster and Monte Carlo)"),
     "simulation.monte_carlo_years": ("count", False, 0, "Monte Carlo years to simulate as a cross-check (0: none)"),
     "simulation.lattice_unit": ("lattice", False, 100000, "lattice step of the exact distribution, rupiah"),
@@ -64,6 +66,8 @@ def _check_kind(kind: str, value) -> str | None:
         return None if ok else "expected a mapping with 'id' and 'en' text"
     if kind == "text":
         return None if isinstance(value, str) else "expected text"
+    if kind == "date_or_null":
+        return None if value is None or is_iso_date(value) else "expected null or a date written YYYY-MM-DD"
     if kind == "date":
         return None if is_iso_date(value) else "expected a date written YYYY-MM-DD"
     if kind == "bool":

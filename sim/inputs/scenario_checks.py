@@ -40,6 +40,13 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
             if v < floor:
                 problems.add(scen.origin.get("income.changes", display), f"income.changes.{d}",
                              f"declared income {rupiah(v)} is below the BPU floor of {rupiah(floor)}")
+    until = scen["budget.funded_until"]
+    if until is not None and "budget.funded_until" not in bad:
+        from ..common.months import cover_end, funded_months
+        if funded_months(date, until) < 1:
+            problems.add(scen.origin.get("budget.funded_until", display), "budget.funded_until",
+                         f"{until} ends before the first whole month of cover ({date} to {cover_end(date, 1)}); "
+                         f"expected null or a date on or after {cover_end(date, 1)}")
     if "portfolio.roster" not in bad:
         roster = scen.roster_path()
         if roster is not None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.months import funded_months
+
 PROGRAMS = ("jkk", "jkm", "jht")
 
 
@@ -99,10 +101,14 @@ def programs_of(scen) -> dict[str, bool]:
 
 def money(scen, pf, months: int | None = None) -> tuple[dict, dict]:
     """The year's contributions by programme and the budget check of *scen* on *pf*
-    (for ``months`` months; default ``budget.months``)."""
+    (for ``months`` months, default ``budget.months``, counted from ``scenario.start`` and cut at
+    ``budget.funded_until``: no contributions are due after it).  Contributions follow the
+    cells' exposure, which :func:`~sim.inputs.build.build_portfolio` cuts the same way."""
     progs = programs_of(scen)
     sched = Schedule.from_scenario(scen)
     contrib = annual(pf, sched, progs)
-    budget = budget_check(scen["budget.allocation"], months or scen["budget.months"], pf, sched, progs,
-                          float(scen["budget.jht_regency_share"]))
+    months = int(months or scen["budget.months"])
+    funded = funded_months(scen.start, scen.values.get("budget.funded_until"))
+    budget = budget_check(scen["budget.allocation"], months if funded is None else min(months, funded), pf, sched,
+                          progs, float(scen["budget.jht_regency_share"]))
     return contrib, budget

@@ -153,3 +153,110 @@ def format_validation(v: dict) -> str:
                      f"{rupiah(e['break_even_monthly'])}); {label('peluang', 'probability')} {percent(m['target'], 0)}: "
                      f"{rupiah(m['target_monthly'])} ({rupiah(e['target_monthly'])})")
     return "\n".join(lines)
+
+
+BUNDLE_NAMES = {"jkk+jkm": "JKK + JKM", "jkk+jkm+jht": "JKK + JKM + JHT"}
+
+
+def format_plan(p: dict) -> str:
+    """The budget planner's answer (``python -m sim plan``): Indonesian first, English after."""
+    b = {x["key"]: x for x in p["bundles"]}
+    base, full = b["jkk+jkm"], b["jkk+jkm+jht"]
+    keys = ("jkk+jkm", "jkk+jkm+jht")
+    W, C = 66, 20
+    months, workers = p["months"], p["workers"]
+
+    def row(id_text, en_text, fmt, field):
+        return f"  {label(id_text, en_text):<{W}}" + "".join(f"{fmt(b[k][field]):>{C}}" for k in keys)
+
+    def gap_id(x):
+        return f"kurang {rupiah(-x)}" if x < 0 else f"sisa {rupiah(x)}"
+
+    def gap_en(x):
+        return f"short by {rupiah(-x)}" if x < 0 else f"{rupiah(x)} left over"
+
+    title = p["title"]["id"] if p.get("title") else p["scenario"]
+    until = p["funded_until"] or label("terbuka", "open-ended")
+    lines = [
+        f"{label('Perencana anggaran', 'Budget planner')}: {p['scenario']} - {title}",
+        f"{label('Mulai', 'Start')}: {p['start']}; {label('didanai sampai', 'funded until')}: {until}",
+        f"{label('Alokasi', 'Allocation')}: {rupiah(p['allocation'])} {label('untuk', 'for')} {number(months)} "
+        f"{label('bulan', 'months')}; {label('peserta terdaftar', 'enrolled workers')}: {number(workers)}",
+    ]
+    if p["months"] < p["months_asked"]:
+        lines.append(f"  ({number(p['months_asked'])} {label('bulan diminta, dipotong oleh budget.funded_until', 'months asked, cut at budget.funded_until')})")
+    lines += [
+        "",
+        f"  {'':<{W}}" + "".join(f"{BUNDLE_NAMES[k]:>{C}}" for k in keys),
+        row("Iuran per peserta sebulan", "Contribution per worker a month", rupiah, "monthly_per_worker"),
+        row(f"Kebutuhan {number(workers)} peserta, {number(months)} bulan", "Required", rupiah, "required"),
+        row("Selisih (alokasi - kebutuhan)", "Difference", rupiah, "difference"),
+        row(f"Peserta maksimal didanai {number(months)} bulan", "Most workers funded in full", number, "max_workers"),
+        row("Bulan cakupan untuk semua peserta", "Months of cover for all", lambda x: number(x, 2), "months_covered"),
+        "",
+        label("Artinya", "In plain words") + ":",
+        f"  {rupiah(p['allocation'])} mendanai {number(base['max_workers'])} peserta selama {number(months)} bulan "
+        f"(JKK + JKM), atau {number(full['max_workers'])} peserta dengan JHT.",
+        f"  / funds {number(base['max_workers'])} workers for {number(months)} months (JKK + JKM), "
+        f"or {number(full['max_workers'])} with JHT.",
+        f"  Untuk {number(workers)} peserta: JKK + JKM {gap_id(base['difference'])}; dengan JHT {gap_id(full['difference'])}.",
+        f"  / For {number(workers)} workers: JKK + JKM {gap_en(base['difference'])}; with JHT {gap_en(full['difference'])}.",
+        "",
+        f"{label('Kebutuhan per tahun anggaran APBD (Januari-Desember)', 'Need by APBD fiscal year (January-December)')}",
+        f"  {'Tahun/Year':<11}{'Bulan/Months':>13}{'Peserta/Workers':>17}{'JKK + JKM':>20}{'JKK + JKM + JHT':>20}"
+        f"{'Alokasi/Allocation':>20}{'Selisih/Diff (JKK+JKM)':>24}",
+    ]
+    for y in p["fiscal_years"]:
+        lines.append(f"  {y['year']:<11}{number(y['months']):>13}{number(y['workers']):>17}"
+                     f"{rupiah(y['required']['jkk+jkm']):>20}{rupiah(y['required']['jkk+jkm+jht']):>20}"
+                     f"{rupiah(y['allocation']):>20}{rupiah(y['difference']['jkk+jkm']):>24}")
+    lines += ["", *format_funding_stop(p["if_funding_stops"])]
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, first: str, rest: str, width: int = 110) -> list[str]:
+    import textwrap
+    # "Rp" stays with its amount: a no-break space while wrapping
+    lines = textwrap.wrap(text.replace("Rp ", "Rp\u00a0"), width, initial_indent=first, subsequent_indent=rest,
+                          break_on_hyphens=False)
+    return [x.replace("Rp\u00a0", "Rp ") for x in lines]
+
+
+def format_funding_stop(s: dict) -> list[str]:
+    """What stopping the funding means, in plain words (each point in Indonesian, then English)."""
+    u, j = s["uninsured_a_year"], s["jht"]
+    m = number(s["months"])
+    head = (label("Jika pendanaan berhenti setelah setahun", "If funding stops after a year") if s["hypothetical"]
+            else label(f"Pendanaan berhenti (budget.funded_until), setelah {m} bulan",
+                       f"Funding stops (budget.funded_until), after {m} months"))
+    deaths, acc, exp = number(u["deaths"], 1), number(u["work_accidents"], 1), rupiah(u["expected_claims"])
+    end = s["cover_ends"]
+    points = [(f"Cakupan JKK dan JKM berakhir {end}: kecelakaan kerja dan kematian sesudahnya tidak dijamin (sekitar "
+               f"{deaths} kematian dan {acc} kecelakaan kerja setahun; klaim harapan {exp} setahun).",
+               f"JKK and JKM cover ends on {end}: later work accidents and deaths are not insured (about {deaths} "
+               f"deaths and {acc} work accidents a year; expected claims {exp} a year).")]
+    need, paid = number(s["jkm_scholarship_min_months"]), number(s["membership_months_at_stop"])
+    if s["jkm_scholarship_payable"]:
+        points.append((f"Beasiswa JKM (syarat {need} bulan iuran) dibayar hanya untuk kematian sampai {end}.",
+                       f"The JKM scholarship ({need} months of contributions) is paid only for deaths up to {end}."))
+    else:
+        since = s["jkm_scholarship_from_if_continued"]
+        points.append((f"Syarat {need} bulan iuran untuk beasiswa JKM tidak pernah terpenuhi ({paid} bulan dibayar); "
+                       f"bila didanai terus, beasiswa berlaku untuk kematian mulai {since}.",
+                       f"The {need}-month condition for JKM scholarships is never met ({paid} months paid); with "
+                       f"continued funding it applies to deaths from {since}."))
+    yrs, r = number(j["years_compared"]), percent(j["annual_return"])
+    points.append((f"JHT: saldo per peserta {rupiah(j['balance_at_stop'])} tidak lagi bertambah dari iuran; setelah {yrs} "
+                   f"tahun menjadi {rupiah(j['balance_stopped'])} (hanya hasil pengembangan {r} setahun), dibanding "
+                   f"{rupiah(j['balance_continued'])} bila iuran berlanjut.",
+                   f"JHT: the balance per worker, {rupiah(j['balance_at_stop'])}, gets no more contributions; after {yrs} "
+                   f"years it is {rupiah(j['balance_stopped'])} (credited return of {r} a year only) against "
+                   f"{rupiah(j['balance_continued'])} with contributions continuing."))
+    nxt = s["next_12_months_not_paid"]
+    a, b = rupiah(nxt["jkk+jkm"]), rupiah(nxt["jkk+jkm+jht"])
+    points.append((f"Tidak dibayar dalam 12 bulan berikutnya: {a} (JKK + JKM), {b} (dengan JHT).",
+                   f"Not paid in the next 12 months: {a} (JKK + JKM), {b} (with JHT)."))
+    lines = [f"{head}:"]
+    for id_text, en_text in points:
+        lines += _wrapped(id_text, "  - ", "    ") + _wrapped("/ " + en_text, "    ", "      ")
+    return lines
