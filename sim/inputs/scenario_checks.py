@@ -43,10 +43,14 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
     until = scen["budget.funded_until"]
     if until is not None and "budget.funded_until" not in bad:
         from ..common.months import cover_end, funded_months
+        where = scen.origin.get("budget.funded_until", display)
         if funded_months(date, until) < 1:
-            problems.add(scen.origin.get("budget.funded_until", display), "budget.funded_until",
+            problems.add(where, "budget.funded_until",
                          f"{until} ends before the first whole month of cover ({date} to {cover_end(date, 1)}); "
                          f"expected null or a date on or after {cover_end(date, 1)}")
+        elif funded_months(date, until) > 480:
+            problems.add(where, "budget.funded_until", f"{until} is more than 40 years after {date}; "
+                         "expected a date within 40 years, or null for open-ended funding")
     if "portfolio.roster" not in bad:
         roster = scen.roster_path()
         if roster is not None:
