@@ -34,7 +34,10 @@ def funded_months(start, funded_until) -> int | None:
     """
     if funded_until is None:
         return None
-    s, end = as_date(start), as_date(funded_until) + timedelta(days=1)
+    s, until = as_date(start), as_date(funded_until)
+    if until.year - s.year > 100:   # far beyond any horizon (the scenario checks refuse it); no date overflow
+        return (until.year - s.year) * 12
+    end = until + timedelta(days=1)
     k = max((end.year - s.year) * 12 + end.month - s.month + 1, 0)
     while k > 0 and add_months(s, k) > end:
         k -= 1
