@@ -96,7 +96,7 @@ def test_belu_2023_fiscal_years_by_hand(baseline_plan):
     assert fy[0]["difference"]["jkk+jkm"] == pytest.approx(ALLOC * 7 / 12 - N * 16_800 * 7)
 
 
-def test_funding_stop_answer_for_the_baseline(baseline_plan):
+def test_funding_stop_answer_for_the_baseline(baseline_plan, baseline_run):
     s = baseline_plan["if_funding_stops"]
     assert s["hypothetical"] and s["months"] == 12 and s["cover_ends"] == "2024-05-31"
     assert s["jkm_scholarship_min_months"] == 36 and not s["jkm_scholarship_payable"]
@@ -109,10 +109,13 @@ def test_funding_stop_answer_for_the_baseline(baseline_plan):
     assert j["balance_at_stop"] == pytest.approx(b12, rel=1e-12)
     assert j["balance_stopped"] == pytest.approx(b12 * 1.06 ** 9, rel=1e-10)
     assert j["balance_continued"] == pytest.approx(sum(20_000 * (1 + i) ** (119 - k) for k in range(120)), rel=1e-10)
-    # deaths a year among the enrolled: sum of q over the synthetic roster (no accident deaths removed here,
-    # so it bounds the JKM count from above within the 2% accident-death share)
+    # the year after the stop: members are 12-24 months in, past the 3-month wait and short of 36 months,
+    # so every JKM death would pay the full Rp 42.000.000 (20 M + 12 M + 10 M funeral), no scholarship
     u = s["uninsured_a_year"]
-    assert 0 < u["deaths"] < 60 and 0 < u["work_accidents"] < 60 and u["expected_claims"] > 0
+    assert u["deaths"] == pytest.approx(baseline_run.model.expected_count("jkm"), rel=1e-12)
+    assert u["work_accidents"] == pytest.approx(baseline_run.model.expected_count("jkk"), rel=1e-12)
+    jkk = baseline_run.model.expected_amount("jkk")
+    assert u["expected_claims"] == pytest.approx(jkk + 42_000_000 * u["deaths"], rel=1e-9)
 
 
 def test_text_output_is_indonesian_first():

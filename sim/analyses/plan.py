@@ -32,7 +32,7 @@ belongs to the year it begins in): ``months`` funded, ``workers``, ``required`` 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -211,8 +211,9 @@ def funding_stops(scen, s0, pf, mc: MonthlyCosts, workers: int, funded: int | No
     ``policy.jkm.scholarship_min_months`` months of contributions (PP 82/2019), so it is never
     payable when fewer were paid; JHT balances get no more contributions and earn only the credited
     return (compared ten years after the start with continued contributions); what the next 12
-    months would have cost; the expected deaths, work accidents and claims a year among the enrolled
-    that are no longer insured (the first year's claim model, scaled to *workers*)."""
+    months would have cost; the expected deaths, work accidents and claims of the year after the stop
+    among the enrolled, no longer insured (the first year's rates, at the membership reached at the
+    stop, scaled to *workers*)."""
     F = 12 if funded is None else funded
     min_sch = float(s0.param("policy.jkm.scholarship_min_months"))
     prior = float(np.max(pf.membership)) if pf.membership.size else 0.0   # months already paid
@@ -222,7 +223,7 @@ def funding_stops(scen, s0, pf, mc: MonthlyCosts, workers: int, funded: int | No
     stopped = _jht_path(stopped_c, mc.jht_return[:H])
     continued = _jht_path(mc.jht[:H], mc.jht_return[:H])
     both = s0.updated({"programs.jkk": True, "programs.jkm": True})
-    full = pf if np.all(pf.exposure == 1.0) else _full_year(pf)
+    full = replace(pf, exposure=np.ones(pf.count.size), membership=pf.membership + F)
     model = claims.build(both, full)
     scale = workers / full.workers if full.workers else 0.0
     return {
@@ -243,7 +244,3 @@ def funding_stops(scen, s0, pf, mc: MonthlyCosts, workers: int, funded: int | No
                 "balance_stopped": float(stopped[-1]), "balance_continued": float(continued[-1])},
     }
 
-
-def _full_year(pf):
-    from dataclasses import replace
-    return replace(pf, exposure=np.ones_like(pf.exposure, dtype=float))
