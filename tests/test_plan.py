@@ -253,6 +253,7 @@ def test_one_year_run_honours_funded_until(tmp_path, baseline_run, baseline):
     scen = load_scenario(scenario_file(tmp_path, "budget:\n  funded_until: 2023-12-31\n"))
     c = compute(scen, mc_years=0)
     out = summarize(scen, c, checks=False)
+    assert out["funded_until"] == "2023-12-31"
     assert out["contributions"]["total"] == N * 16_800 * 7
     assert out["budget"]["required"] == N * 16_800 * 7 and out["budget"]["months"] == 7
     # deaths over 7/12 of a year: sum n (1 - (1 - q)^(7/12)), q the yearly JKM probability of each cell

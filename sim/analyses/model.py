@@ -61,6 +61,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
         "scenario": scen.name,
         "title": scen["scenario.title"],
         "start": scen.start,
+        "funded_until": scen.values.get("budget.funded_until"),
         "programs": programs_of(scen),
         "workers": c.portfolio.workers,
         "villages": c.portfolio.villages,

@@ -22,7 +22,8 @@ def format_summary(r: dict) -> str:
     lines = [
         f"{label('Skenario', 'Scenario')}: {r['scenario']} - {title}",
         f"{label('Mulai', 'Start')}: {r['start']}   JKK {yes(r['programs']['jkk'])}, JKM {yes(r['programs']['jkm'])}, "
-        f"JHT {yes(r['programs']['jht'])}",
+        f"JHT {yes(r['programs']['jht'])}"
+        + (f"   {label('didanai sampai', 'funded until')} {r['funded_until']}" if r.get("funded_until") else ""),
         f"{label('Peserta', 'Workers')}: {number(r['workers'])} di/in {r['villages']} desa "
         f"({r['portfolio_source']}, seed {r['seed']})",
         f"{label('Penghasilan dilaporkan', 'Declared income')}: {rupiah(r['declared_income_monthly'])} per bulan/month",
