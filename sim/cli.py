@@ -49,14 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     pln.add_argument("--years", metavar="Y", help="APBD fiscal years to list (default: those the months span)")
     pln.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     pln.add_argument("--json", action="store_true", help="one JSON object instead of the text")
-    rep = sub.add_parser("report", help="run the report notebook: executed notebook, HTML and JSON under reports/")
+    rep = sub.add_parser("report", help="the council report: notebook, HTML, PDF, Excel and JSON under reports/")
     rep.add_argument("params", help="scenario file")
     rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     rep.add_argument("-o", "--output", default="reports", help="folder for the report (default: reports/)")
     rep.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (default: id)")
     rep.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="a report notebook parameter, as for papermill (validated first)")
-    rep.add_argument("--force", action="store_true", help="replace a report of the same scenario and date")
+    rep.add_argument("--force", action="store_true", help="replace a report of the same name and date made from other inputs")
     rep.add_argument("--quiet", action="store_true", help="no progress output")
     return ap
 
@@ -73,11 +73,19 @@ def _report(args) -> int:
             print(f"error: {p}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found; no report was written.", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; no report was written.", file=sys.stderr)
+        return 130
+    except SystemExit as exc:   # SIGTERM during the run: the temporary files are gone
+        print("stopped; no report was written.", file=sys.stderr)
+        return int(exc.code) if isinstance(exc.code, int) else 1
     except Exception as exc:  # a failure inside the notebook: nothing was written
         name = type(exc).__name__
         print(f"error: the report run failed ({name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}); "
               "no report was written.", file=sys.stderr)
         return 1
+    if paths.status == "up-to-date":
+        print(f"Laporan sudah mutakhir / the report is up to date (same inputs): {paths['html']}")
     for p in paths.values():
         print(p)
     return 0

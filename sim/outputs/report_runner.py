@@ -1,16 +1,22 @@
-"""``python -m sim report``: run the report notebook with papermill, write the executed notebook,
-a self-contained HTML without code cells, and the headline figures as JSON.
+"""``python -m sim report``: check every report parameter, then run the report notebook with
+papermill and write five files beside each other: the executed notebook, a self-contained HTML
+without code, an A4 PDF, an Excel workbook and the figures as JSON.
 
-Every report parameter is validated against the notebook's ``parameters`` cell before anything
-runs (papermill alone only warns about an unknown name and runs on the defaults: papermill
-issue #818).  Nothing is overwritten silently, and a failed run leaves no file behind: the
-three files are written in a temporary folder beside the target and moved into place at the end.
+Before a kernel starts, every problem is collected in one pass (exit 2): unknown or mistyped
+``-p`` parameters (papermill alone only warns: papermill issue #818), a ``-p scenario`` that
+differs from the scenario argument, bad overrides, out-of-range years, an experience file with bad
+rows, an unusable ``-o``.  The report is named after what the overrides changed
+(:mod:`sim.outputs.report_naming`); an identical rerun is a success that says it is up to date,
+changed inputs get a new name (:mod:`sim.outputs.report_files`).  The files are made in a
+temporary folder inside the output folder (removed on any failure or SIGTERM; a SIGKILLed run's
+folder is removed by the next run) and moved into place at the end, under a lock per report name.
 """
 from __future__ import annotations
 
 import difflib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from datetime import date
@@ -18,9 +24,16 @@ from pathlib import Path
 
 from ..common.errors import InputError, Problem
 from ..common.paths import PROJECT
+from . import report_files as F
 
 NOTEBOOK = PROJECT / "notebooks" / "report.ipynb"
 _TYPES = {"str": str, "int": int, "float": (int, float), "list": list, "bool": bool, "dict": dict}
+_RUNNER_ONLY = ("summary_json", "fingerprint")
+
+
+class Result(dict):
+    """The report's paths by extension, with ``status`` ("written" or "up-to-date")."""
+    status = "written"
 
 
 def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
@@ -31,6 +44,12 @@ def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
 
 def validate_parameters(given: dict, notebook: Path = NOTEBOOK) -> None:
     """Every given name must be declared, with a value of the declared type; all problems at once."""
+    problems = parameter_problems(given, notebook)
+    if problems:
+        raise InputError(problems)
+
+
+def parameter_problems(given: dict, notebook: Path = NOTEBOOK) -> list[Problem]:
     declared = declared_parameters(notebook)
     problems = []
     for name, value in given.items():
@@ -44,70 +63,167 @@ def validate_parameters(given: dict, notebook: Path = NOTEBOOK) -> None:
         bad_bool = isinstance(value, bool) and tname in ("int", "float")
         if want is not None and (not isinstance(value, want) or bad_bool):
             problems.append(Problem(str(notebook.name), name, f"expected a value of type {tname}, got {value!r}"))
-    if problems:
-        raise InputError(problems)
+        elif tname == "list" and not all(isinstance(x, str) for x in value):
+            problems.append(Problem(str(notebook.name), name, "expected a list of dotted.key=value texts"))
+    return problems
 
 
-def report_paths(out_dir: Path, scenario_name: str, day: date | None = None) -> dict[str, Path]:
-    stem = f"{scenario_name}-{(day or date.today()).isoformat()}"
-    return {ext: out_dir / f"{stem}.{ext}" for ext in ("ipynb", "html", "json")}
+def report_paths(out_dir: Path, name: str, day: date | None = None) -> dict[str, Path]:
+    """The five files of the report *name* made on *day* (no counter)."""
+    return F.paths_for(Path(out_dir), f"{name}-{(day or date.today()).isoformat()}")
 
 
-def to_html(executed: Path, target: Path, title: str) -> None:
-    """The executed notebook as a self-contained HTML page without code cells or prompts.
+def to_html(executed: Path, target: Path, title: str, lang: str) -> None:
+    """The executed notebook as a self-contained HTML page without code, prompts or hidden cells.
 
     Images are embedded; the template's scripts (require.js, MathJax, mermaid from a CDN) are
-    removed, since the report needs none and officials may read it offline.
-    """
+    removed, since the report needs none and officials may read it offline."""
     import html as _html
     import re
 
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
     nb = nbformat.read(str(executed), as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    cfg = Config()
+    cfg.TagRemovePreprocessor.enabled = True
+    cfg.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    exporter = HTMLExporter(config=cfg, exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S | re.I)
     body = re.sub(r"<title>.*?</title>", f"<title>{_html.escape(title)}</title>", body, count=1, flags=re.S)
+    body = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', body, count=1)
+    style = ("<style>td,th{vertical-align:top} .jp-RenderedImage img{max-width:100%;height:auto}"
+             "@media print{.jp-Cell{break-inside:avoid}}</style>")
+    body = body.replace("</head>", style + "</head>", 1)
     target.write_text(body, encoding="utf-8")
+
+
+def _project_relative(path: str) -> str:
+    p = Path(os.path.abspath(path))
+    try:
+        return p.relative_to(PROJECT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def check(scenario_file: str, sets: list[str], out: Path, language: str, monte_carlo_years, extra: dict,
+          notebook: Path) -> tuple[dict, object, object]:
+    """Every problem with a report request, in one pass; the notebook parameters and scenarios."""
+    from ..inputs.scenario import load_scenario
+    from .report import check_parameters
+    extra = dict(extra or {})
+    problems = parameter_problems(extra, notebook)
+    for name in _RUNNER_ONLY:
+        if name in extra:
+            problems.append(Problem("-p", name, "is set by the report command itself; leave it out"))
+    given = extra.pop("scenario", None)
+    if isinstance(given, str) and given:
+        same = os.path.abspath(given) == os.path.abspath(scenario_file) or \
+            (PROJECT / given).resolve() == Path(scenario_file).resolve()
+        if not same:
+            problems.append(Problem("-p", "scenario", f"{given} differs from the scenario argument {scenario_file}; "
+                                    "give the scenario as the first argument (the report is named after it)"))
+    more = extra.pop("overrides", [])
+    overrides = list(sets) + (list(more) if isinstance(more, list) else [])
+    lang = extra.pop("language", language)
+    mc = extra.pop("monte_carlo_years", 100_000 if monte_carlo_years is None else monte_carlo_years)
+    years = extra.pop("projection_years", 10)
+    problems += check_parameters(lang, mc, years)
+    experience = extra.pop("experience", "")
+    if isinstance(experience, str) and experience:
+        from ..inputs.experience import read_experience
+        try:
+            read_experience(experience, display=experience)
+        except InputError as exc:
+            problems += exc.problems
+    scen = base = None
+    try:
+        scen = load_scenario(scenario_file, overrides)
+        base = load_scenario(scenario_file, [])
+    except InputError as exc:
+        problems += exc.problems
+    problems += F.check_output_folder(out)
+    if problems:
+        raise InputError(problems)
+    params = {"scenario": _project_relative(scenario_file), "overrides": overrides, "language": lang,
+              "monte_carlo_years": mc, "projection_years": years,
+              "experience": _project_relative(experience) if experience else ""}
+    params.update({k: v for k, v in extra.items() if k not in _RUNNER_ONLY})
+    return params, scen, base
 
 
 def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "reports", language: str = "id",
                monte_carlo_years: int | None = None, extra: dict | None = None, force: bool = False,
-               progress: bool = True, day: date | None = None) -> dict[str, Path]:
-    """Validate, run the report notebook and write its three files; return their paths."""
-    from ..inputs.scenario import load_scenario
-    scen = load_scenario(scenario_file, sets)          # bad scenario input: InputError before any run
-    params = {"scenario": str(Path(scenario_file).resolve()), "overrides": list(sets), "language": language}
-    if monte_carlo_years is not None:
-        params["monte_carlo_years"] = monte_carlo_years
-    params.update(extra or {})
-    validate_parameters(params)
-    if params.get("language") not in ("id", "en"):
-        raise InputError([Problem("report", "language", f'expected "id" or "en", got {params.get("language")!r}')])
+               progress: bool = True, day: date | None = None, notebook: Path = NOTEBOOK) -> Result:
+    """Check, run the report notebook and write its five files; return their paths (``.status``
+    says "written" or "up-to-date")."""
+    from .report import provenance_hashes
+    from .report_naming import report_name
     out = Path(out_dir)
+    params, scen, base = check(scenario_file, sets, out, language, monte_carlo_years, extra or {}, notebook)
+    if not params.get("title"):
+        from .report import report_title
+        params["title"] = report_title(scen, params["overrides"], params["language"])
+    stem = f"{report_name(base, scen, params['overrides'])}-{(day or date.today()).isoformat()}"
     out.mkdir(parents=True, exist_ok=True)
-    targets = report_paths(out, scen.name, day)
-    existing = [p for p in targets.values() if p.exists()]
-    if existing and not force:
-        raise InputError([Problem(str(p), "", "a report already exists here; use --force (make run FORCE=1) to replace it, or -o for "
-                                  "another folder") for p in existing])
-    import papermill
-    tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
+    fp = F.fingerprint(provenance_hashes(scen, params["experience"]), params)
+    lock = F.ReportLock(out, stem)
+    holder = lock.acquire()
+    if holder is not None:
+        raise InputError([Problem(str(out / stem), "", f"another run of this report is under way ({holder}); nothing was "
+                                  "written; run again when it has finished")])
+    tmp = None
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        executed = tmp / targets["ipynb"].name
-        params["summary_json"] = str(tmp / targets["json"].name)
-        if progress:
-            print(f"Menjalankan laporan / running the report: {scen.name} ...", file=sys.stderr)
-        papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, cwd=str(PROJECT),
-                                   progress_bar=progress, kernel_name="python3", log_output=False)
-        if progress:
-            print("Menulis HTML / writing HTML ...", file=sys.stderr)
-        title = (scen["scenario.title"] or {}).get(params["language"], scen.name)
-        to_html(executed, tmp / targets["html"].name, title)
-        for ext, target in targets.items():
-            os.replace(tmp / target.name, target)
+        F.clean_stale(out)
+        status, targets = F.choose(out, stem, fp, force)
+        if status == "up-to-date":
+            res = Result(targets)
+            res.status = status
+            return res
+        signal.signal(signal.SIGTERM, _terminate)
+        tmp = Path(tempfile.mkdtemp(prefix=F.TMP_PREFIX, dir=out))
+        (tmp / "pid").write_text(str(os.getpid()))
+        staged = {ext: tmp / p.name for ext, p in targets.items()}
+        params["summary_json"] = str(staged["json"])
+        params["fingerprint"] = fp
+        _execute(notebook, staged, params, progress, scen.name)
+        mode = 0o666 & ~_umask()
+        for ext in ("ipynb", "html", "pdf", "xlsx", "json"):          # the JSON last: it marks a complete report
+            os.chmod(staged[ext], mode)
+            os.replace(staged[ext], targets[ext])
+        res = Result(targets)
+        res.status = "written"
+        return res
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return targets
+        signal.signal(signal.SIGTERM, previous)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        lock.release()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: str) -> None:
+    import papermill
+    nb_params = dict(params)
+    if progress:
+        print(f"Menjalankan laporan / running the report: {name} ...", file=sys.stderr)
+    papermill.execute_notebook(str(notebook), str(staged["ipynb"]), parameters=nb_params, cwd=str(PROJECT),
+                               progress_bar=progress, kernel_name="python3", log_output=False)
+    if progress:
+        print("Menulis HTML / writing HTML ...", file=sys.stderr)
+    to_html(staged["ipynb"], staged["html"], params["title"], params["language"])
+    missing = [p.name for p in staged.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"the report notebook did not write {', '.join(missing)}")
