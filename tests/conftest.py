@@ -18,3 +18,14 @@ def baseline():
 def baseline_run(baseline):
     from sim.analyses.model import compute
     return compute(baseline, mc_years=0)
+
+
+@pytest.fixture(scope="session")
+def council_report(tmp_path_factory):
+    """One baseline report run (all five files), shared by the report tests and the browser test."""
+    from datetime import date
+
+    from sim.outputs.report_runner import run_report
+    out = tmp_path_factory.mktemp("council-report")
+    paths = run_report(str(BASELINE), [], out, "id", monte_carlo_years=20_000, progress=False, day=date(2026, 1, 31))
+    return out, paths

@@ -30,7 +30,7 @@ _SHORT = {"id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", 
 
 def short_date(iso: str, lang: str) -> str:
     """``Jun 2023`` from ``2023-06-01``."""
-    return f"{_SHORT[lang][int(str(iso)[5:7]) - 1]} {str(iso)[:4]}"
+    return f"{_SHORT[lang][int(str(iso)[5:7]) - 1]}\u00a0{str(iso)[:4]}"
 
 
 def _id_numbers(text: str) -> str:

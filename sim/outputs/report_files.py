@@ -76,17 +76,18 @@ def recorded_fingerprint(json_path: Path) -> str | None:
 
 
 def choose(out: Path, stem: str, fp: str, force: bool) -> tuple[str, dict[str, Path]]:
-    """("up-to-date", paths) when a complete report of these inputs exists under *stem* or a
-    numbered variant; else ("new", paths) of *stem* (with ``force``) or the first free variant."""
+    """("new", paths of *stem*) with ``force`` (it replaces that report); else ("up-to-date", paths)
+    when a complete report of these inputs exists under *stem* or a numbered variant, or ("new",
+    paths) of the first free variant."""
     stems = [stem] + [f"{stem}-{k}" for k in range(2, MAX_COUNTER + 1)]
+    if force:
+        return "new", paths_for(out, stem)
     for s in stems:
         paths = paths_for(out, s)
         if not any(p.exists() for p in paths.values()):
             break
         if all(p.exists() for p in paths.values()) and recorded_fingerprint(paths["json"]) == fp:
             return "up-to-date", paths
-    if force:
-        return "new", paths_for(out, stem)
     for s in stems:
         paths = paths_for(out, s)
         if not any(p.exists() for p in paths.values()):
@@ -110,7 +111,7 @@ class ReportLock:
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
-            holder = os.pread(self.fd, 64, 0).decode(errno="ignore").strip() if hasattr(os, "pread") else ""
+            holder = os.pread(self.fd, 64, 0).decode(errors="ignore").strip() if hasattr(os, "pread") else ""
             os.close(self.fd)
             self.fd = None
             return holder or "another process"

@@ -45,13 +45,17 @@ def report_name(base, scen, overrides: list[str]) -> str:
     """The file-name stem of a report (without the date)."""
     keys = changed_keys(base, scen, overrides)
     if "scenario.name" in keys:
-        return scen.name
+        return _cap(scen.name)
     parts = [scen.name]
     for key in keys:
         v = _value(scen, key)
         v = {True: "true", False: "false", None: "null"}.get(v, v) if isinstance(v, (bool, type(None))) else v
         parts.append(f"{_slug(key.split('.', 1)[-1] if key.count('.') == 1 else '.'.join(key.split('.')[-2:]))}-{_slug(v)}")
-    name = "_".join(parts)
+    return _cap("_".join(parts))
+
+
+def _cap(name: str) -> str:
+    """At most :data:`NAME_MAX` characters: a long name is cut and ends in a hash of the whole."""
     if len(name) > NAME_MAX:
         digest = hashlib.sha256(name.encode()).hexdigest()[:10]
         name = name[:NAME_MAX - 11].rstrip("-_.") + "_" + digest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .report_doc import Bullets, Figure, Heading, Para, Table, cell_text, split
+from .report_doc import Bullets, Figure, Heading, Para, Table, cell_text, nb, split
 
 _FONT = "DejaVuSans"
 _BOLD = "DejaVuSans-Bold"
@@ -56,10 +56,10 @@ def _styles():
 
 
 def _markup(text: str) -> str:
-    """Escape for reportlab's paragraph markup; ``**bold**`` becomes <b>."""
+    """Escape for reportlab's paragraph markup; ``**bold**`` becomes <b>; ``Rp`` stays with its amount."""
     import re
     from xml.sax.saxutils import escape
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape(text))
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape(nb(text)))
 
 
 def _table(block: Table, st: dict, width: float):
