@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 	  || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,notebooks]'
 	@touch $(STAMP)
 
-# main job: the report (executed notebook, HTML, JSON) for the scenario under reports/;
-# an existing report of the same scenario and day is kept unless FORCE=1
+# main job: the report (HTML, PDF, XLSX, JSON, executed notebook) for the scenario under reports/;
+# an identical rerun is "up to date"; a report from other inputs is never replaced unless FORCE=1
 run: $(STAMP)
 	$(PY) -m sim report $(SCENARIO) -o reports $(if $(FORCE),--force)
 

@@ -156,7 +156,10 @@ def test_names_and_titles_say_what_the_overrides_changed():
     assert retitle("Belu 2023: pekerja rentan, JKK + JKM", "JKK + JKM + JHT") == "Belu 2023: pekerja rentan, JKK + JKM + JHT"
 
     from sim.outputs.report import report_title
-    assert report_title(jht, ["programs.jht=true"], "id") == "Belu 2023: pekerja rentan, JKK + JKM + JHT (dengan JHT)"
+    assert report_title(jht, ["programs.jht=true"], "id") == "Belu 2023: pekerja rentan, JKK + JKM + JHT"
+    inc = ["income.declared_monthly=1500000"]
+    assert report_title(load_scenario(BASE, inc), inc, "en") == "Belu 2023: vulnerable workers, JKK + JKM (income Rp 1.500.000)"
+    assert report_name(base, jht, ["programs.jht=true"], "en") == "belu-2023_jht-true-en"
     assert report_title(base, [], "en") == "Belu 2023: vulnerable workers, JKK + JKM"
 
 
@@ -369,7 +372,7 @@ def test_english_roster_report_with_experience_leaks_no_personal_data(tmp_path):
     out = tmp_path / "out"
     paths = run_report(str(scen), [], out, "en", monte_carlo_years=1000, progress=False, day=DAY,
                        extra={"experience": EXPERIENCE, "projection_years": 3})
-    assert paths == report_paths(out, "roster-test", DAY)
+    assert paths == report_paths(out, "roster-test-en", DAY)
     html = paths["html"].read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "1. What the money buys" in html and "Budget reconciliation" in html
     assert "Validation against experience" in html and "ILLUSTRATIVE" in html and "Projection (3 years)" in html

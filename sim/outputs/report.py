@@ -122,12 +122,17 @@ def prepare(scenario: str, overrides: list, language: str, monte_carlo_years: in
 
 
 def report_title(scen, overrides: list[str], lang: str) -> str:
-    """The scenario's title, its programme list made true, and what the overrides changed."""
+    """The scenario's title, its programme list made true, and what else the overrides changed."""
     from .report_naming import changes_in_words, programmes_text, retitle
     base = (scen["scenario.title"] or {}).get(lang) or scen.name
-    base = retitle(base, programmes_text(scen))
-    words = changes_in_words(scen, overrides, lang)
-    return f"{base} ({words})" if words else base
+    titled = retitle(base, programmes_text(scen))
+    words = changes_in_words(scen, overrides, lang, programmes=titled == base and not _lists_programmes(base))
+    return f"{titled} ({words})" if words else titled
+
+
+def _lists_programmes(title: str) -> bool:
+    from .report_naming import _PROGRAMMES
+    return bool(_PROGRAMMES.search(title))
 
 
 def document(ctx: Context) -> list:

@@ -15,6 +15,13 @@ CLAIM_TYPES = {"medical_only": ("hanya perawatan", "medical care only"),
                "temporary": ("tidak mampu bekerja sementara", "temporary incapacity"),
                "partial": ("cacat sebagian", "partial disability"), "total": ("cacat total tetap", "total disability"),
                "death": ("meninggal", "death"), "all": ("semua jenis", "all types")}
+#: the model's keys of mappings shown in the assumptions table (occupations, sexes), in words
+KEYS = {**CLAIM_TYPES, "farming": ("pertanian", "farming"), "livestock": ("peternakan", "livestock"),
+        "fishing": ("perikanan", "fishing"), "construction": ("konstruksi", "construction"),
+        "day_labour": ("buruh harian", "day labour"), "trade": ("perdagangan", "trade"),
+        "transport": ("transportasi", "transport"), "craft": ("kerajinan", "craft"), "other": ("lainnya", "other"),
+        "male": ("laki-laki", "male"), "female": ("perempuan", "female"), "M": ("laki-laki", "male"),
+        "F": ("perempuan", "female")}
 
 #: words of the parameter sources (written in English in params/) for the Indonesian report
 _SOURCE_WORDS = [("article number not verified", "nomor pasal belum diperiksa"), ("article not verified", "pasal belum diperiksa"),
@@ -241,7 +248,7 @@ def _fmt_value(p, v, lang: str) -> str:
         return percent(v, 2)
     if isinstance(v, dict):
         k_ = 0 if lang == "id" else 1
-        return ", ".join(f"{CLAIM_TYPES.get(k, (k, k))[k_]}: {rupiah(x) if p.unit == 'rupiah_map' else number(x, 4 if isinstance(x, float) and x < 1 else 0)}"
+        return ", ".join(f"{KEYS.get(k, (k, k))[k_]}: {rupiah(x) if p.unit == 'rupiah_map' else number(x, 4 if isinstance(x, float) and x < 1 else 0)}"
                          for k, x in v.items())
     if isinstance(v, list):
         return ", ".join(number(x, 4) if isinstance(x, float) else str(x) for x in v)

@@ -41,17 +41,18 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", str(text).lower()).strip("-.") or "x"
 
 
-def report_name(base, scen, overrides: list[str]) -> str:
-    """The file-name stem of a report (without the date)."""
+def report_name(base, scen, overrides: list[str], lang: str = "id") -> str:
+    """The file-name stem of a report (without the date); an English report ends in ``-en``."""
+    suffix = "" if lang == "id" else f"-{lang}"
     keys = changed_keys(base, scen, overrides)
     if "scenario.name" in keys:
-        return _cap(scen.name)
+        return _cap(scen.name) + suffix
     parts = [scen.name]
     for key in keys:
         v = _value(scen, key)
         v = {True: "true", False: "false", None: "null"}.get(v, v) if isinstance(v, (bool, type(None))) else v
         parts.append(f"{_slug(key.split('.', 1)[-1] if key.count('.') == 1 else '.'.join(key.split('.')[-2:]))}-{_slug(v)}")
-    return _cap("_".join(parts))
+    return _cap("_".join(parts)) + suffix
 
 
 def _cap(name: str) -> str:
@@ -84,8 +85,9 @@ _WORDS = {
 }
 
 
-def changes_in_words(scen, overrides: list[str], lang: str, base=None) -> str:
-    """What the overrides changed, in words (``dengan JHT; penghasilan Rp 1.500.000``)."""
+def changes_in_words(scen, overrides: list[str], lang: str, base=None, programmes: bool = True) -> str:
+    """What the overrides changed, in words (``dengan JHT; penghasilan Rp 1.500.000``); programme
+    switches only with *programmes* (a title that lists the programmes already says them)."""
     if base is None:
         from ..inputs.scenario import load_scenario
         base = load_scenario(scen.files[-1], []) if scen.files else scen
@@ -96,6 +98,8 @@ def changes_in_words(scen, overrides: list[str], lang: str, base=None) -> str:
             continue
         v = _value(scen, key)
         if key.startswith("programs."):
+            if not programmes:
+                continue
             prog = key.split(".")[1].upper()
             out.append((f"dengan {prog}", f"with {prog}")[k] if v else (f"tanpa {prog}", f"without {prog}")[k])
         elif key in _WORDS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .report_doc import Bullets, Figure, Heading, Para, Table, cell_text, nb, split
+from .report_doc import Bullets, Figure, Heading, Para, Table, cell_text, nb
 
 _FONT = "DejaVuSans"
 _BOLD = "DejaVuSans-Bold"
@@ -46,7 +46,7 @@ def _styles():
         "h2": ParagraphStyle("h2", base, fontName=_BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5,
                              textColor="#1f3b63"),
         "h3": ParagraphStyle("h3", base, fontName=_BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4),
-        "bullet": ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2, spaceAfter=3),
+        "bullet": ParagraphStyle("bullet", base, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=7.8, leading=9.4, spaceAfter=0),
         "cellr": ParagraphStyle("cellr", base, fontSize=7.8, leading=9.4, spaceAfter=0, alignment=TA_RIGHT),
         "head": ParagraphStyle("head", base, fontName=_BOLD, fontSize=7.8, leading=9.4, spaceAfter=0),
@@ -76,11 +76,10 @@ def _table(block: Table, st: dict, width: float):
     for r, row in enumerate(block.rows):
         cells = []
         for i, (v, k) in enumerate(zip(row, block.kinds)):
-            raw, kind = split(v, k)
             text = _markup(cell_text(v, k))
             if block.bold_last and r == len(block.rows) - 1:
                 text = f"<b>{text}</b>"
-            cells.append(Paragraph(text, st["cellr" if kind != "text" else "cell"]))
+            cells.append(Paragraph(text, st["cellr" if numeric[i] else "cell"]))
         data.append(cells)
     t = RLTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     t.setStyle(TableStyle([
@@ -101,14 +100,15 @@ def _flowables(parts, st: dict, width: float) -> list:
         for block in part.blocks:
             if isinstance(block, Heading):
                 style = st[f"h{min(block.level, 3)}"]
-                if block.level == 2:
-                    out.append(CondPageBreak(90))
+                if block.level >= 2:
+                    out.append(CondPageBreak(150 if block.level == 2 else 120))
                 out.append(Paragraph(_markup(block.text), style))
             elif isinstance(block, Para):
                 out.append(Paragraph(_markup(block.text), st["body"]))
             elif isinstance(block, Bullets):
-                out.append(ListFlowable([ListItem(Paragraph(_markup(i), st["bullet"]), leftIndent=12) for i in block.items],
-                                        bulletType="bullet", start="•", leftIndent=12, bulletFontName=_FONT))
+                out.append(ListFlowable([ListItem(Paragraph(_markup(i), st["bullet"]), leftIndent=11) for i in block.items],
+                                        bulletType="bullet", start="•", leftIndent=11, bulletFontName=_FONT,
+                                        bulletFontSize=9))
             elif isinstance(block, Table):
                 items = [_table(block, st, width)]
                 if block.note:

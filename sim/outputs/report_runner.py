@@ -166,7 +166,7 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
     if not params.get("title"):
         from .report import report_title
         params["title"] = report_title(scen, params["overrides"], params["language"])
-    stem = f"{report_name(base, scen, params['overrides'])}-{(day or date.today()).isoformat()}"
+    stem = f"{report_name(base, scen, params['overrides'], params['language'])}-{(day or date.today()).isoformat()}"
     out.mkdir(parents=True, exist_ok=True)
     fp = F.fingerprint(provenance_hashes(scen, params["experience"]), params)
     lock = F.ReportLock(out, stem)

@@ -136,7 +136,7 @@ def key_figures_table(ctx) -> Table:
         ["VaR 99,5%" if ctx.lang == "id" else "VaR 99.5%", Cell(s["var_99_5"], "rupiah")],
         ["TVaR 99,5%" if ctx.lang == "id" else "TVaR 99.5%", Cell(s["tvar_99_5"], "rupiah")],
     ]
-    return Table([tr("Angka utama", "Key figures"), tr("Nilai", "Value")], ["text", "text"], rows,
+    return Table([tr("Angka utama", "Key figures"), tr("Nilai", "Value")], ["text", "rupiah"], rows,
                  sheet=tr("Ringkasan", "Summary"), widths=[2.2, 1])
 
 
@@ -158,10 +158,14 @@ def who_pays(ctx) -> Section:
     ]
     if s["programs"]["jht"]:
         worker_jht = s["contributions"]["jht"] / 12 * b["months"] * (1 - share)
-        rows[2] = [tr("Pekerja", "Workers"),
-                   tr(f"Bagian JHT pekerja ({percent(1 - share, 0)}); saldo JHT menjadi milik pekerja",
-                      f"The workers' share of JHT ({percent(1 - share, 0)}); JHT balances belong to the workers"),
-                   Cell(worker_jht, "rupiah")]
+        if share < 1:
+            rows[2] = [tr("Pekerja", "Workers"),
+                       tr(f"Bagian JHT pekerja ({percent(1 - share, 0)}); saldo JHT menjadi milik pekerja",
+                          f"The workers' share of JHT ({percent(1 - share, 0)}); JHT balances belong to the workers"),
+                       Cell(worker_jht, "rupiah")]
+        else:
+            rows[2][1] = tr("Tidak membayar iuran; saldo JHT menjadi milik pekerja; yang tidak terdanai tidak terlindungi",
+                            "Pay no contribution; JHT balances belong to the workers; those not funded have no cover")
     rows.append([tr("Keluarga / ahli waris", "Families / heirs"),
                  tr("Menerima santunan kematian, biaya pemakaman dan beasiswa anak",
                     "Receive death benefits, funeral costs and children's scholarships"), Cell(None, "rupiah")])
@@ -247,7 +251,7 @@ def risks(ctx) -> Section:
                   "(lihat Sensitivitas) membuat tahun buruk lebih mungkin.",
                   "These figures count only the randomness of claims under fixed assumptions; doubt about the "
                   "assumptions (see Sensitivity) makes bad years more likely.")
-    return sec.add(Table(cols, ["text"] + ["text"] * (len(cols) - 1), rows, note=note,
+    return sec.add(Table(cols, ["text"] + ["rupiah"] * (len(cols) - 1), rows, note=note,
                          widths=[2] + [1.2] * (len(cols) - 1)))
 
 
