@@ -120,15 +120,15 @@ def test_bad_output_folder_is_exit_2(tmp_path, capsys):
     assert a_file.read_text() == "keep me"
 
 
-def test_a_report_under_way_is_never_replaced_by_a_second_run(tmp_path):
+def test_a_report_under_way_is_never_replaced_by_a_second_run(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     stem = f"belu-2023-{date.today().isoformat()}"
     lock = F.ReportLock(out, stem)
     assert lock.acquire() is None
     try:
-        r = _cli("report", str(BASE), "-o", str(out), "--quiet")
-        assert r.returncode == 2 and "another run of this report is under way (pid " in r.stderr, r.stderr
+        code, _, err = _main(capsys, "report", str(BASE), "-o", str(out), "--quiet")
+        assert code == 2 and "another run of this report is under way (pid " in err, err
         assert F.ReportLock(out, stem).acquire() is not None      # still held, even within one process
     finally:
         lock.release()
@@ -258,10 +258,10 @@ def test_workbook_holds_numbers_with_rupiah_formats(council_report):
     assert lr.value == pytest.approx(figures["loss_ratio"]["total"]) and lr.number_format == "0.0%"
     fy = wb["Anggaran per tahun"]
     first = next(r for r in fy.iter_rows(min_row=4) if r[0].value == 2023)
-    assert [c.value for c in first[:5]] == [2023, 7, WORKERS, WORKERS * M * 7, WORKERS * JHT_M * 7]
-    assert "Rp" in first[3].number_format
+    assert [c.value for c in first[:6]] == pytest.approx([2023, 7, WORKERS, ALLOC / 12 * 7, WORKERS * M * 7, WORKERS * JHT_M * 7])
+    assert "Rp" in first[4].number_format and first[6].value == pytest.approx(ALLOC / 12 * 7 - WORKERS * M * 7)
     later = next(r for r in fy.iter_rows(min_row=4) if r[0].value == 2024)
-    assert [c.value for c in later[1:5]] == [12, WORKERS, WORKERS * M * 12, WORKERS * JHT_M * 12]
+    assert [c.value for c in later[1:6]] == pytest.approx([12, WORKERS, ALLOC, WORKERS * M * 12, WORKERS * JHT_M * 12])
     claims = row(wb["Klaim"], "Klaim harapan")
     assert [c.value for c in claims[1:4]] == pytest.approx([figures["expected_claims"][k] for k in ("jkk", "jkm", "total")])
     proj = [r for r in wb["Proyeksi"].iter_rows(min_row=4) if isinstance(r[0].value, int)]
@@ -272,11 +272,11 @@ def test_workbook_holds_numbers_with_rupiah_formats(council_report):
     assert jkm[1].value == 6800 and "PP 44/2015" in jkm[3].value
 
 
-def test_json_holds_every_key_of_run_json_plus_provenance(council_report):
+def test_json_holds_every_key_of_run_json_plus_provenance(council_report, capsys):
     _, paths = council_report
-    figures = json.loads(paths["json"].read_text())                  # strict: no NaN
-    r = _cli("run", str(BASE), "--json")
-    cli = json.loads(r.stdout)
+    figures = json.loads(paths["json"].read_text(), parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
+    code, stdout, _ = _main(capsys, "run", str(BASE), "--json")
+    cli = json.loads(stdout)
     assert set(cli) <= set(figures) and "provenance" in figures
     for key in cli:
         if key != "monte_carlo":                                       # the report ran fewer Monte Carlo years
@@ -286,7 +286,7 @@ def test_json_holds_every_key_of_run_json_plus_provenance(council_report):
     assert prov["parameters"]["scenario"] == "params/belu-2023.yaml" and prov["parameters"]["monte_carlo_years"] == 20_000
     assert "params/belu-2023.yaml" in prov["input_sha256"] and "params/policy/jkk.yaml" in prov["input_sha256"]
     assert str(ROOT) not in paths["json"].read_text() and "run_seconds" not in prov
-    b = {o["key"]: o for o in figures["budget_options"]}
+    b = {o["key"]: o for o in figures["plan"]["bundles"]}
     assert b["jkk+jkm"]["max_workers"] == 5_829 and b["jkk+jkm+jht"]["max_workers"] == ALLOC // (12 * JHT_M) == 2_661
 
 

@@ -46,6 +46,7 @@ class Context:
     projection: dict | None = None
     validation: dict | None = None
     tornado: list = field(default_factory=list)
+    plan: dict = field(default_factory=dict)
     options: list = field(default_factory=list)
     fiscal_years: list = field(default_factory=list)
     experience_file: str = ""
@@ -91,10 +92,10 @@ def prepare(scenario: str, overrides: list, language: str, monte_carlo_years: in
     """Validate and compute everything the report shows (raises InputError on bad input)."""
     from ..analyses import sensitivity
     from ..analyses.model import compute, summarize
+    from ..analyses.plan import default_years, plan_budget
     from ..analyses.projection import run_projection
     from ..common.errors import InputError
     from ..inputs.scenario import load_scenario
-    from . import report_plan
     problems = check_parameters(language, monte_carlo_years, projection_years)
     if problems:
         raise InputError(problems)
@@ -116,8 +117,10 @@ def prepare(scenario: str, overrides: list, language: str, monte_carlo_years: in
         from ..analyses.validation import validate
         ctx.validation = validate(scen, exp)
     ctx.tornado = sensitivity.tornado(scen, portfolio=c.portfolio)
-    ctx.options = report_plan.bundles(scen, c.portfolio)
-    ctx.fiscal_years = report_plan.fiscal_years(scen, c.portfolio, max(int(projection_years), 3))
+    years = max(int(projection_years), default_years(scen.start, int(scen["budget.months"])), 3)
+    ctx.plan = plan_budget(scen, portfolio=c.portfolio, years=min(years, 40))
+    ctx.options = ctx.plan["bundles"]
+    ctx.fiscal_years = ctx.plan["fiscal_years"]
     return ctx
 
 
@@ -218,11 +221,10 @@ def appendix(ctx: Context):
 
 
 def figures(ctx: Context) -> dict:
-    """The JSON written beside the report: every key of ``run --json`` plus ``provenance``,
-    the budget options and the need by fiscal year."""
+    """The JSON written beside the report: every key of ``run --json`` plus ``provenance`` and
+    ``plan`` (the planner's answer, ``python -m sim plan --json``, over the report's fiscal years)."""
     out = dict(ctx.summary)
-    out["budget_options"] = ctx.options
-    out["fiscal_years"] = ctx.fiscal_years
+    out["plan"] = ctx.plan
     out["provenance"] = provenance(ctx)
     return out
 

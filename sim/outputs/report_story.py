@@ -206,10 +206,7 @@ def risks(ctx) -> Section:
                         f"sebagian peserta tanpa perlindungan atau cakupan berhenti sebelum akhir tahun.",
                         f"**A shortfall (the budget's risk, certain unless topped up).** {rupiah(-b['difference'])} short: "
                         "some workers go without cover or cover stops before the year ends."))
-    items.append(tr("**Pendanaan berhenti.** Bila iuran tidak dibayar lagi, perlindungan berakhir; syarat 36 bulan iuran "
-                    "untuk beasiswa JKM tidak pernah terpenuhi" + ("; saldo JHT berhenti bertambah." if s["programs"]["jht"] else "."),
-                    "**Funding stops.** When contributions are no longer paid, cover ends; the 36 months of contributions "
-                    "that JKM scholarships need are never reached" + ("; JHT balances stop growing." if s["programs"]["jht"] else ".")))
+    items.append(_funding_stops(ctx))
     sec = Section("risks").add(Heading(tr("3. Apa yang bisa salah dan seberapa mungkin", "3. What could go wrong and how likely")),
                                Bullets(items))
     cols = [tr("Ukuran (klaim JKK + JKM setahun)", "Measure (a year's JKK + JKM claims)"),
@@ -255,6 +252,37 @@ def risks(ctx) -> Section:
                          widths=[2] + [1.2] * (len(cols) - 1)))
 
 
+def _funding_stops(ctx) -> str:
+    """The funding-stop line, from the planner's ``if_funding_stops``."""
+    tr, lang, jht = ctx.tr, ctx.lang, ctx.summary["programs"]["jht"]
+    f = (ctx.plan or {}).get("if_funding_stops")
+    if not f:
+        return tr("**Pendanaan berhenti.** Bila iuran tidak dibayar lagi, perlindungan berakhir.",
+                  "**Funding stops.** When contributions are no longer paid, cover ends.")
+    u = f["uninsured_a_year"]
+    when = tr(f"setelah {f['months']} bulan", f"after {f['months']} months") if f["hypothetical"] else \
+        tr(f"pada akhir pendanaan ({f['months']} bulan)", f"when the funding ends ({f['months']} months)")
+    line = tr(f"**Pendanaan berhenti.** Bila iuran berhenti {when}, perlindungan berakhir "
+              f"{long_date(f['cover_ends'], 'id')}. Setahun berikutnya diperkirakan {number(u['deaths'], 1)} kematian dan "
+              f"{number(u['work_accidents'], 1)} kecelakaan kerja tanpa jaminan (manfaat {rupiah(u['expected_claims'])}).",
+              f"**Funding stops.** If contributions stop {when}, cover ends on {long_date(f['cover_ends'], 'en')}. The "
+              f"following year about {number(u['deaths'], 1)} deaths and {number(u['work_accidents'], 1)} work accidents "
+              f"would go uninsured (benefits of {rupiah(u['expected_claims'])}).")
+    if not f["jkm_scholarship_payable"]:
+        line += " " + tr(f"Syarat {number(f['jkm_scholarship_min_months'])} bulan iuran untuk beasiswa JKM tidak terpenuhi "
+                         f"(dengan pendanaan berlanjut: mulai {long_date(f['jkm_scholarship_from_if_continued'], 'id')}).",
+                         f"The {number(f['jkm_scholarship_min_months'])} months of contributions JKM scholarships need "
+                         f"are never reached (with continued funding: from "
+                         f"{long_date(f['jkm_scholarship_from_if_continued'], 'en')}).")
+    if jht:
+        j = f["jht"]
+        line += " " + tr(f"Saldo JHT per peserta berhenti bertambah: setelah {number(j['years_compared'])} tahun "
+                         f"{rupiah(j['balance_stopped'])} dibanding {rupiah(j['balance_continued'])} bila berlanjut.",
+                         f"JHT balances stop growing: after {number(j['years_compared'])} years "
+                         f"{rupiah(j['balance_stopped'])} per worker against {rupiah(j['balance_continued'])} if continued.")
+    return line
+
+
 def multi_year(ctx) -> Section:
     tr, p = ctx.tr, ctx.projection
     sec = Section("multi_year").add(Heading(tr("4. Gambaran beberapa tahun", "4. The multi-year view")))
@@ -281,13 +309,19 @@ def multi_year(ctx) -> Section:
     if fy:
         keys = list(fy[0]["required"])
         names = {"jkk+jkm": "JKK + JKM", "jkk+jkm+jht": "JKK + JKM + JHT"}
-        sec.add(Para(tr("Kebutuhan per tahun anggaran (APBD, Januari-Desember) untuk peserta terdaftar:",
-                        "Need by fiscal year (APBD, January to December) for the enrolled workers:")),
-                Table([tr("Tahun anggaran", "Fiscal year"), tr("Bulan", "Months"), tr("Peserta", "Workers")]
-                      + [names.get(k, k.upper()) for k in keys],
-                      ["year", "int", "int"] + ["rupiah"] * len(keys),
-                      [[r["year"], r["months"], r["workers"]] + [r["required"][k] for k in keys] for r in fy],
-                      sheet=tr("Anggaran per tahun", "Budget by fiscal year"), widths=[1, 0.7, 0.9, 1.5, 1.5]))
+        rows = [[r["year"], r["months"], r["workers"], r.get("allocation")] + [r["required"][k] for k in keys]
+                + [r["difference"][keys[0]] if "difference" in r else None] for r in fy]
+        sec.add(Para(tr("Kebutuhan per tahun anggaran (APBD, Januari-Desember) untuk peserta terdaftar, dan alokasi "
+                        "yang tersebar pada bulan-bulannya:",
+                        "Need by fiscal year (APBD, January to December) for the enrolled workers, and the allocation "
+                        "spread over its months:")),
+                Table([tr("Tahun anggaran", "Fiscal year"), tr("Bulan", "Months"), tr("Peserta", "Workers"),
+                       tr("Alokasi", "Allocation")] + [names.get(k, k.upper()) for k in keys]
+                      + [tr(f"Selisih {names.get(keys[0])}", f"Difference {names.get(keys[0])}")],
+                      ["year", "int", "int", "rupiah"] + ["rupiah"] * len(keys) + ["rupiah"], rows,
+                      sheet=tr("Anggaran per tahun", "Budget by fiscal year"),
+                      widths=[0.9, 0.6, 0.75, 1.35] + [1.35] * len(keys) + [1.25],
+                      note=tr("Selisih negatif berarti kurang.", "A negative difference is a shortfall.")))
     if p:
         from .report_detail import projection_figure
         sec.add(Figure(lambda: projection_figure(ctx), width=1.0))
