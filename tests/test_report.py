@@ -102,6 +102,7 @@ def test_every_report_parameter_problem_is_reported_in_one_pass_before_a_kernel(
     (("-p", "projection_years", "-3"), "projection_years"),
     (("-p", "overrides", "[programs.jht=maybe]"), "programs.jht"),
     (("--set", "budget.months=0"), "budget.months"),
+    (("--set", "programs.jkk=false", "--set", "programs.jkm=false"), "every programme is switched off"),
 ])
 def test_each_bad_report_parameter_is_exit_2(tmp_path, capsys, args, expected):
     lines = _refused(tmp_path, capsys, *args)
@@ -156,6 +157,9 @@ def test_names_and_titles_say_what_the_overrides_changed():
     assert retitle("Belu 2023: pekerja rentan, JKK + JKM", "JKK + JKM + JHT") == "Belu 2023: pekerja rentan, JKK + JKM + JHT"
 
     from sim.outputs.report import report_title
+    until = ["budget.funded_until=2024-12-31"]
+    assert report_title(load_scenario(BASE, until), until, "id") == \
+        "Belu 2023: pekerja rentan, JKK + JKM (didanai sampai 31 Desember 2024)"
     assert report_title(jht, ["programs.jht=true"], "id") == "Belu 2023: pekerja rentan, JKK + JKM + JHT"
     inc = ["income.declared_monthly=1500000"]
     assert report_title(load_scenario(BASE, inc), inc, "en") == "Belu 2023: vulnerable workers, JKK + JKM (income Rp 1.500.000)"
@@ -386,3 +390,24 @@ def test_english_roster_report_with_experience_leaks_no_personal_data(tmp_path):
     for ext, text in texts.items():
         for secret in NAMES:
             assert secret not in text, (ext, secret)
+
+
+def test_risk_section_shows_parameter_uncertainty_when_the_summary_has_it():
+    """The place kept for issue 11: a second column "with doubt about the assumptions"."""
+    from sim.outputs import report as R
+    from sim.outputs.report_doc import Table, markdown
+    from sim.outputs.report_story import risks
+    ctx = R.prepare("params/belu-2023.yaml", [], "id", 0, 0)
+    table = next(b for b in risks(ctx).blocks if isinstance(b, Table))
+    assert len(table.columns) == 2 and "hanya memperhitungkan keacakan klaim" in table.note
+    s = ctx.summary
+    ctx.summary = dict(s, with_parameter_uncertainty={
+        "claims_quantiles": {"50": 800_000_000.0, "90": 1_250_000_000.0, "99.5": 2_100_000_000.0},
+        "var_99_5": 2_100_000_000.0, "tvar_99_5": 2_400_000_000.0, "prob_claims_exceed_contributions": 0.113,
+        "claims_sd": {"jkk": 1.0, "jkm": 2.0, "total": 330_000_000.0}})
+    table = next(b for b in risks(ctx).blocks if isinstance(b, Table))
+    text = markdown(table).replace(NBSP, " ")
+    assert table.columns[-1] == "Dengan keraguan atas asumsi"
+    for figure in ("| 4,95% | 11,30% |", "| Rp 1.464.600.000 | Rp 2.100.000.000 |", "Rp 2.400.000.000", "Rp 330.000.000",
+                   "Rp 1.250.000.000"):
+        assert figure in text, figure

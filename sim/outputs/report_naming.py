@@ -82,6 +82,7 @@ _WORDS = {
     "budget.jht_regency_share": ("Pemda membayar {p} JHT", "regency pays {p} of JHT"),
     "scenario.start": ("mulai {v}", "starting {v}"),
     "simulation.seed": ("benih acak {v}", "seed {v}"),
+    "budget.funded_until": ("didanai sampai {d}", "funded until {d}"),
 }
 
 
@@ -104,7 +105,15 @@ def changes_in_words(scen, overrides: list[str], lang: str, base=None, programme
             out.append((f"dengan {prog}", f"with {prog}")[k] if v else (f"tanpa {prog}", f"without {prog}")[k])
         elif key in _WORDS:
             fmt = _WORDS[key][k]
-            out.append(fmt.format(r=rupiah(v) if isinstance(v, (int, float)) else v,
+            if key == "portfolio.workers" and v == 1:
+                fmt = ("1 peserta", "1 worker")[k]
+            d = v
+            if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+                from .report_story import long_date
+                d = long_date(v, lang)
+            elif v is None:
+                d = ("tanpa batas", "open-ended")[k]
+            out.append(fmt.format(d=d, r=rupiah(v) if isinstance(v, (int, float)) else v,
                                   n=number(v) if isinstance(v, (int, float)) else v,
                                   p=percent(v, 0) if isinstance(v, (int, float)) else v, v=v))
         elif key in scen.params:

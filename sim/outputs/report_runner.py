@@ -144,6 +144,9 @@ def check(scenario_file: str, sets: list[str], out: Path, language: str, monte_c
         base = load_scenario(scenario_file, [])
     except InputError as exc:
         problems += exc.problems
+    if scen is not None and not any(scen["programs." + p] for p in ("jkk", "jkm", "jht")):
+        problems.append(Problem("--set" if any(o.startswith("programs.") for o in overrides) else str(scenario_file),
+                                "programs", "every programme is switched off; there is nothing to report"))
     problems += F.check_output_folder(out)
     if problems:
         raise InputError(problems)
