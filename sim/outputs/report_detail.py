@@ -183,9 +183,10 @@ def projection_blocks(ctx) -> list:
     if not p:
         return []
     m = tr(" (juta Rp)", " (Rp million)")
-    cols = [tr("Tahun ke", "Year"), tr("Mulai", "From"), t("workers", lang), t("required", lang) + m, t("allocation", lang) + m,
-            t("expected_claims", lang) + m, tr("Beasiswa", "Scholarships") + m, t("loss_ratio", lang),
-            tr("Peluang klaim kumulatif > iuran", "P(cumulative claims > contributions)")]
+    names = [tr("Tahun ke", "Year"), tr("Mulai", "From"), t("workers", lang), t("required", lang), t("allocation", lang),
+             t("expected_claims", lang), tr("Beasiswa", "Scholarships"), t("loss_ratio", lang),
+             tr("Peluang klaim kumulatif > iuran", "P(cumulative claims > contributions)")]
+    cols = [c + m if 3 <= i <= 6 else c for i, c in enumerate(names)]
     rows = [[r["year"], short_date(r["start"], lang), r["workers"], r["budget"]["required"], r["budget"]["allocation"],
              r["expected_claims"]["total"], r["scholarship"], r["loss_ratio"],
              r.get("prob_cumulative_claims_exceed_contributions")] for r in p["rows"]]
@@ -197,7 +198,8 @@ def projection_blocks(ctx) -> list:
                    f"and is replaced by new members; medical costs rise "
                    f"{percent(ctx.scen.param('assumptions.projection.medical_inflation'), 0)} a year.")),
            Table(cols, ["int", "text", "int", "rupiah_m", "rupiah_m", "rupiah_m", "rupiah_m", "percent", "percent"], rows,
-                 sheet=tr("Proyeksi", "Projection"), widths=[0.6, 0.9, 0.8, 1.1, 1.1, 1.1, 1.1, 0.8, 1.1],
+                 sheet=tr("Proyeksi", "Projection"), widths=[0.6, 0.9, 0.8, 1.1, 1.1, 1.1, 1.1, 0.8, 1.1], sheet_columns=names,
+                 sheet_note=tr("Jumlah dalam rupiah.", "Amounts in rupiah."),
                  note=tr("Jumlah dalam juta rupiah (lembar kerja Excel memuat rupiah penuh).",
                          "Amounts in millions of rupiah (the Excel workbook holds full rupiah)."))]
     if "jht_at_retirement" in p:
@@ -263,7 +265,15 @@ def assumptions_blocks(ctx) -> list:
         if name in ctx.scen.overrides:
             kind += tr(" (diubah skenario)", " (set by the scenario)")
         v = ctx.scen.param(name)
-        cell = Cell(v, "rupiah") if p.unit in ("rupiah", "rupiah_per_month") and isinstance(v, (int, float)) else _fmt_value(p, v, ctx.lang)
+        scalar = isinstance(v, (int, float)) and not isinstance(v, bool)
+        if scalar and p.unit in ("rupiah", "rupiah_per_month"):
+            cell = Cell(v, "rupiah")
+        elif scalar and p.unit in ("fraction", "probability_per_year"):
+            cell = Cell(v, "percent2")
+        elif scalar:
+            cell = Cell(v, "int" if float(v).is_integer() and abs(v) >= 10 else "number2")
+        else:
+            cell = _fmt_value(p, v, ctx.lang)
         rows.append([p.label_id if ctx.lang == "id" else p.label_en, cell, kind, source_text(p.source, ctx.lang)])
     return [Heading(tr("Asumsi dan dasar hukum", "Assumptions and legal basis"), 3),
             Table([tr("Parameter", "Parameter"), tr("Nilai", "Value"), tr("Jenis", "Kind"), tr("Sumber", "Source")],

@@ -72,6 +72,8 @@ class Table:
     note: str = ""
     widths: list[float] | None = None
     bold_last: bool = False
+    sheet_columns: list[str] | None = None   # the workbook's headers, where they differ (units)
+    sheet_note: str | None = None            # the workbook's note, where it differs
 
 
 @dataclass
@@ -152,7 +154,7 @@ def markdown(block) -> str:
         return "\n".join(f"- {nb(item)}" for item in block.items)
     if isinstance(block, Table):
         head = "| " + " | ".join(_md_escape(c) for c in block.columns) + " |"
-        align = "|" + "|".join("---" if k == "text" else "---:" for k in block.kinds) + "|"
+        align = "|" + "|".join(":---" if k == "text" else "---:" for k in block.kinds) + "|"
         lines = [head, align]
         for i, row in enumerate(block.rows):
             cells = [_md_escape(cell_text(v, k)) for v, k in zip(row, block.kinds)]

@@ -19,7 +19,7 @@ def _sheet(wb, title: str, block: Table, heading: str) -> None:
     ws.append([plain(heading)])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
-    ws.append([plain(c) for c in block.columns])
+    ws.append([plain(c) for c in (block.sheet_columns or block.columns)])
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF2F7")
@@ -29,7 +29,7 @@ def _sheet(wb, title: str, block: Table, heading: str) -> None:
         for v, k in zip(row, block.kinds):
             raw, kind = split(v, k)
             if kind == "text" and not isinstance(raw, (int, float)) and raw is not None:
-                raw = plain(str(raw))
+                raw = plain(str(raw)).replace("\u00a0", " ")
             values.append(raw)
             formats.append(KINDS.get("rupiah" if kind == "rupiah_m" else kind))
         ws.append(values)
@@ -37,9 +37,10 @@ def _sheet(wb, title: str, block: Table, heading: str) -> None:
             if fmt and isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
             cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 40, vertical="top")
-    if block.note:
+    note = block.note if block.sheet_note is None else block.sheet_note
+    if note:
         ws.append([])
-        ws.append([plain(block.note)])
+        ws.append([plain(note).replace("\u00a0", " ")])
     for i, col in enumerate(block.columns, start=1):
         longest = max([len(str(plain(col)))] + [len(str(c.value)) + 4 for c in ws[get_column_letter(i)][3:] if c.value is not None])
         ws.column_dimensions[get_column_letter(i)].width = min(max(12, longest * 1.1), 70)
