@@ -1,4 +1,5 @@
-"""Wall time of one report run (papermill execution, HTML, JSON), as ``python -m sim report`` does it.
+"""Wall time of one report run (papermill execution, HTML, PDF, workbook, JSON), as ``python -m sim report``
+does it, and of the PDF and the workbook alone from a prepared report.
 
 Run: ``.venv/bin/python bench/bench_report.py [--repeats N]``; prints the median.
 """
@@ -31,6 +32,24 @@ def main():
             times.append(time.perf_counter() - t)
     print(f"report run ({Path(args.scenario).name}, default parameters): median {statistics.median(times):.2f} s "
           f"over {args.repeats} runs (min {min(times):.2f} s, max {max(times):.2f} s)")
+    import matplotlib
+    matplotlib.use("Agg")
+    from sim.outputs import report as R
+    from sim.outputs.report_pdf import write_pdf
+    from sim.outputs.report_xlsx import write_xlsx
+    ctx = R.prepare(args.scenario, [], "id", 100_000, 10)
+    pdf, xlsx = [], []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(args.repeats):
+            parts = R.document(ctx)                       # figures drawn afresh each time
+            t = time.perf_counter()
+            write_pdf(parts, Path(out) / "r.pdf", ctx.title, "id")
+            pdf.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            write_xlsx(parts, Path(out) / "r.xlsx", ctx)
+            xlsx.append(time.perf_counter() - t)
+    print(f"PDF (with drawing the charts): median {statistics.median(pdf):.2f} s; workbook: median "
+          f"{statistics.median(xlsx):.3f} s")
 
 
 if __name__ == "__main__":

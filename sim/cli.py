@@ -86,6 +86,9 @@ def _report(args) -> int:
         return 1
     if paths.status == "up-to-date":
         print(f"Laporan sudah mutakhir / the report is up to date (same inputs): {paths['html']}")
+    elif paths.beside is not None:
+        print(f"Masukan berbeda dari laporan yang ada / inputs differ from the existing report {paths.beside.stem}; "
+              f"laporan baru / new report: {paths['html'].stem} (the older one is kept)")
     for p in paths.values():
         print(p)
     return 0

@@ -390,6 +390,13 @@ def test_english_roster_report_with_experience_leaks_no_personal_data(tmp_path):
     for ext, text in texts.items():
         for secret in NAMES:
             assert secret not in text, (ext, secret)
+    # an input changes (the scenario file is edited the same day): a new name, the older report kept
+    before = {p.name: p.read_bytes() for p in paths.values()}
+    scen.write_text(scen.read_text() + "# edited\n")
+    again = run_report(str(scen), [], out, "en", monte_carlo_years=1000, progress=False, day=DAY,
+                       extra={"experience": EXPERIENCE, "projection_years": 3})
+    assert again.status == "written" and again["json"].name == "roster-test-en-2026-01-31-2.json"
+    assert again.beside == paths["json"] and {p.name: p.read_bytes() for p in paths.values()} == before
 
 
 def test_risk_section_shows_parameter_uncertainty_when_the_summary_has_it():

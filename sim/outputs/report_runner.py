@@ -32,8 +32,10 @@ _RUNNER_ONLY = ("summary_json", "fingerprint")
 
 
 class Result(dict):
-    """The report's paths by extension, with ``status`` ("written" or "up-to-date")."""
+    """The report's paths by extension, with ``status`` ("written" or "up-to-date") and
+    ``beside``: the JSON of an existing report of the same name made from other inputs, if any."""
     status = "written"
+    beside: Path | None = None
 
 
 def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
@@ -199,6 +201,9 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
             os.replace(staged[ext], targets[ext])
         res = Result(targets)
         res.status = "written"
+        first = F.paths_for(out, stem)["json"]
+        if targets["json"] != first and first.exists():
+            res.beside = first
         return res
     finally:
         signal.signal(signal.SIGTERM, previous)
