@@ -309,15 +309,16 @@ def multi_year(ctx) -> Section:
     if fy:
         keys = list(fy[0]["required"])
         names = {"jkk+jkm": "JKK + JKM", "jkk+jkm+jht": "JKK + JKM + JHT"}
+        own = "jkk+jkm+jht" if ctx.summary["programs"]["jht"] and "jkk+jkm+jht" in keys else keys[0]
         rows = [[r["year"], r["months"], r["workers"], r.get("allocation")] + [r["required"][k] for k in keys]
-                + [r["difference"][keys[0]] if "difference" in r else None] for r in fy]
+                + [r["difference"][own] if "difference" in r else None] for r in fy]
         sec.add(Para(tr("Kebutuhan per tahun anggaran (APBD, Januari-Desember) untuk peserta terdaftar, dan alokasi "
                         "yang tersebar pada bulan-bulannya:",
                         "Need by fiscal year (APBD, January to December) for the enrolled workers, and the allocation "
                         "spread over its months:")),
                 Table([tr("Tahun anggaran", "Fiscal year"), tr("Bulan", "Months"), tr("Peserta", "Workers"),
                        tr("Alokasi", "Allocation")] + [names.get(k, k.upper()) for k in keys]
-                      + [tr(f"Selisih {names.get(keys[0])}", f"Difference {names.get(keys[0])}")],
+                      + [tr(f"Selisih {names.get(own, own)}", f"Difference {names.get(own, own)}")],
                       ["year", "int", "int", "rupiah"] + ["rupiah"] * len(keys) + ["rupiah"], rows,
                       sheet=tr("Anggaran per tahun", "Budget by fiscal year"),
                       widths=[0.9, 0.6, 0.75, 1.35] + [1.35] * len(keys) + [1.25],
