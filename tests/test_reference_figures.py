@@ -1,0 +1,60 @@
+"""The speed work of issue 10 left the figures unchanged: today's figures against those computed on the
+code before it (``tests/data/reference_figures.json``, written by ``tests/make_reference_figures.py``
+on tag ``layout-done``), to 1e-9 relative wherever the method did not change."""
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.make_reference_figures import FIXTURE, figures
+
+REL = 1e-9
+ABS = 1e-12      # probabilities and shares near zero
+
+
+@pytest.fixture(scope="module")
+def now():
+    return figures()
+
+
+@pytest.fixture(scope="module")
+def before():
+    return json.loads(Path(FIXTURE).read_text(encoding="utf-8"))
+
+
+def differences(a, b, path="", rel=REL, out=None):
+    """Paths where *a* and *b* differ beyond the tolerance (numbers), or in structure."""
+    out = [] if out is None else out
+    if isinstance(b, dict):
+        if not isinstance(a, dict):
+            out.append(f"{path}: not a dict")
+            return out
+        for k in b:
+            if k not in a:
+                out.append(f"{path}/{k}: missing")
+            else:
+                differences(a[k], b[k], f"{path}/{k}", rel, out)
+    elif isinstance(b, list):
+        if not isinstance(a, list) or len(a) != len(b):
+            out.append(f"{path}: length {len(a) if isinstance(a, list) else a!r} != {len(b)}")
+            return out
+        for i, (x, y) in enumerate(zip(a, b)):
+            differences(x, y, f"{path}[{i}]", rel, out)
+    elif isinstance(b, bool) or b is None or isinstance(b, str):
+        if a != b:
+            out.append(f"{path}: {a!r} != {b!r}")
+    elif isinstance(b, (int, float)):
+        if not isinstance(a, (int, float)) or not math.isclose(a, b, rel_tol=rel, abs_tol=ABS):
+            out.append(f"{path}: {a!r} != {b!r}")
+    return out
+
+
+CASES = ["run_belu", "exact_belu", "run_belu_jht", "exact_belu_jht", "run_national", "exact_national",
+         "project_belu_10", "project_jht_40", "explorer", "lattices", "count_pmf"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_figures_unchanged(now, before, case):
+    diff = differences(now[case], before[case], case)
+    assert not diff, "\n".join(diff[:20])
