@@ -140,6 +140,20 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
     return rows, coh
 
 
+def with_scenario(rows: list[YearResult], scen) -> list[YearResult]:
+    """The projected years of *rows* under *scen* where it changes only money: each year's scenario,
+    contributions and budget are taken again from *scen* (programs, rates, JHT return, allocation);
+    the cohort, claim models and distributions are kept.  For callers (the explorer) that change
+    nothing the cohort or its claims depend on: declared income, head count, mortality and
+    accident assumptions must be those *rows* were projected with."""
+    out = []
+    for r in rows:
+        st = _year_scenario(scen, r.t)
+        contrib, budget = money(st, r.portfolio, 12)
+        out.append(replace(r, scen=st, contributions=contrib, budget=budget))
+    return out
+
+
 def sample_totals(rows: list[YearResult], paths: int, seed: int) -> np.ndarray:
     """Yearly totals of JKK + JKM claims on *paths* paths (paths x years), each year drawn
     independently from its exact distribution by inversion."""

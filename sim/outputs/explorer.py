@@ -33,6 +33,11 @@ PARAMS = {
 }
 
 
+#: the controls the cohort projection depends on (head count, income, decrements, years); the others
+#: change only each year's money and JHT figures, recomputed without projecting again
+PROJECTION_CONTROLS = ("workers", "share", "income", "loading", "frequency", "years")
+
+
 @dataclass
 class ExplorerResult:
     summary: dict
@@ -51,7 +56,7 @@ class ExplorerModel:
         self.base = load_scenario(self.file)
         self._pf_key = None
         self._pf: Portfolio | None = None
-        self._projection = (None, None)      # (control values, (rows, cohort)) of the last projection
+        self._projection = (None, None)      # (PROJECTION_CONTROLS values, (rows, cohort)) of the last projection
 
     def defaults(self) -> dict:
         b = self.base
@@ -110,12 +115,16 @@ class ExplorerModel:
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
 
     def _project(self, scen, v: dict):
-        """The cohort projection over the chosen years, reused while the controls stay the same."""
-        from ..analyses.projection import project
-        if self._projection[0] != v:
-            self._projection = (dict(v), project(scen, int(v["years"]), portfolio=self.portfolio_for(scen),
-                                                 distributions=False))
-        return self._projection[1]
+        """The cohort projection over the chosen years, reused while the controls that move the cohort
+        and its claims stay (:data:`PROJECTION_CONTROLS`); each year's contributions, budget and
+        scenario follow the other controls (JHT, its rate, return and the regency's share)."""
+        from ..analyses.projection import project, with_scenario
+        key = tuple(v[k] for k in PROJECTION_CONTROLS)
+        if self._projection[0] != key:
+            self._projection = (key, project(scen, int(v["years"]), portfolio=self.portfolio_for(scen),
+                                             distributions=False))
+        rows, coh = self._projection[1]
+        return with_scenario(rows, scen), coh
 
     def projection_rows(self, v: dict, paths: int = 400) -> list[dict]:
         """Year-by-year figures over the chosen years of membership (expected values; the JHT fund with

@@ -10,9 +10,8 @@ def _millions(x) -> np.ndarray:
     return np.asarray(x, dtype=float) / 1e6
 
 
-def claims_distribution(ax, dist, contributions: float, var: float, title: str, labels: dict):
-    """Probability of the year's total claims (by Rp 10 M bands up to the 99.9% point), with the
-    VaR 99.5% and the contributions marked.  *labels*: x, y, var, contributions."""
+def claims_histogram(dist, contributions: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """(probabilities, band edges in rupiah, 99.9% point) of the year's total claims by Rp 10 M bands."""
     top = dist.quantile(0.999)
     width = max(10e6, dist.h)
     edges = np.arange(0, top + width, width)
@@ -20,16 +19,42 @@ def claims_distribution(ax, dist, contributions: float, var: float, title: str, 
     shown = vals <= top + width
     idx = np.clip(np.searchsorted(edges, vals[shown], side="right") - 1, 0, edges.size - 1)
     probs = np.bincount(idx, weights=dist.pmf[shown], minlength=edges.size)
-    ax.clear()
-    ax.stairs(probs, _millions(np.append(edges, edges[-1] + width)), fill=True, color="#4c72b0")
-    ax.axvline(_millions(var), color="#c44e52", lw=2, label=f"{labels['var']}: {number(var / 1e6)} jt")
-    ax.axvline(_millions(contributions), color="#55a868", lw=2, ls="--",
-               label=f"{labels['contributions']}: {number(contributions / 1e6)} jt")
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
-    ax.set_title(title)
+    return probs, np.append(edges, edges[-1] + width), top
+
+
+def claims_distribution(ax, dist, contributions: float, var: float, title: str, labels: dict):
+    """Probability of the year's total claims (by Rp 10 M bands up to the 99.9% point), with the
+    VaR 99.5% and the contributions marked.  *labels*: x, y, var, contributions.
+
+    Drawn once per axes; later calls on the same axes update the bars, lines, legend and limits
+    in place (no clearing and rebuilding: what a slider wants)."""
+    probs, edges, top = claims_histogram(dist, contributions)
+    x_edges = _millions(edges)
+    var_label = f"{labels['var']}: {number(var / 1e6)} jt"
+    contrib_label = f"{labels['contributions']}: {number(contributions / 1e6)} jt"
+    art = getattr(ax, "_sim_claims", None)
+    if art is None or art["stairs"] not in ax.patches:
+        ax.clear()
+        art = {"stairs": ax.stairs(probs, x_edges, fill=True, color="#4c72b0"),
+               "var": ax.axvline(_millions(var), color="#c44e52", lw=2, label=var_label),
+               "contrib": ax.axvline(_millions(contributions), color="#55a868", lw=2, ls="--", label=contrib_label)}
+        art["legend"] = ax.legend(loc="upper right", fontsize=8)
+        ax._sim_claims = art
+    else:
+        art["stairs"].set_data(probs, x_edges)
+        art["var"].set_xdata([_millions(var)] * 2)
+        art["contrib"].set_xdata([_millions(contributions)] * 2)
+        for line, text, lab in zip((art["var"], art["contrib"]), art["legend"].get_texts(), (var_label, contrib_label)):
+            line.set_label(lab)
+            text.set_text(lab)
+    if ax.get_xlabel() != labels["x"]:
+        ax.set_xlabel(labels["x"])
+    if ax.get_ylabel() != labels["y"]:
+        ax.set_ylabel(labels["y"])
+    if ax.get_title() != title:
+        ax.set_title(title)
     ax.set_xlim(0, _millions(max(top, contributions) * 1.05))
-    ax.legend(loc="upper right", fontsize=8)
+    ax.set_ylim(0, float(probs.max()) * 1.05 if probs.size and probs.max() > 0 else 1.0)
     return ax
 
 
