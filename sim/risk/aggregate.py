@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import fft as sfft
+from numpy import fft as sfft
 
 QUANTILES = (50, 90, 95, 99, 99.5)
 _SERIES_TOL = 1e-15
@@ -79,6 +79,24 @@ class Distribution:
 
 
 MAX_GRID = 2 ** 18
+
+
+@lru_cache(maxsize=256)
+def next_fast_len(n: int, real: bool = True) -> int:
+    """The smallest ``2^a 3^b 5^c >= n`` (a fast FFT length; as ``scipy.fft.next_fast_len(n, real=True)``)."""
+    n = int(n)
+    if n <= 6:
+        return max(n, 1)
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            p2 = 1 << max(0, (-(-n // p35) - 1).bit_length())   # smallest power of 2 with p2 * p35 >= n
+            best = min(best, p2 * p35)
+            p35 *= 3
+        p5 *= 5
+    return best
 
 
 def _window(mean: float, sd: float, largest: float, h: float) -> tuple[int, int]:
@@ -141,7 +159,7 @@ def grid_size(groups, h: float) -> int:
     mean, sd = moments(groups)
     largest = max((g.severity.max_amount() for g in groups if g.expected_count() > 0), default=h)
     lo, hi = _window(mean, sd, largest, h)
-    return int(sfft.next_fast_len(max(hi - lo, 64), real=True))
+    return int(next_fast_len(max(hi - lo, 64), real=True))
 
 
 def lattice_unit(model, h: float, max_grid: int = MAX_GRID) -> float:
@@ -224,7 +242,7 @@ def count_pmf(count, prob) -> np.ndarray:
     p = np.asarray(prob, dtype=float)
     mean = float(np.dot(n, p))
     sd = float(np.sqrt(np.dot(n, p * (1 - p))))
-    M = int(sfft.next_fast_len(int(mean + 20 * sd + 64), real=True))
+    M = int(next_fast_len(int(mean + 20 * sd + 64), real=True))
     theta = 2 * np.pi * np.arange(M // 2 + 1) / M
     d = np.exp(-1j * theta) - 1.0
     f = sfft.irfft(np.exp(log_series(n, p, d)), M)
@@ -281,7 +299,7 @@ def compound_negative_binomial(r: float, p: float, severity, h: float = 100_000.
     sd = float(np.sqrt(mean_n * (m2 - m1 * m1) + var_n * m1 * m1))
     largest = severity.max_amount()
     lo, hi = _window(mean, sd, largest, h)
-    M = int(sfft.next_fast_len(max(hi - lo, 64), real=True))
+    M = int(next_fast_len(max(hi - lo, 64), real=True))
     psi = _severity_cf(severity, h, "mean", M)
     f = sfft.irfft(np.exp(r * np.log(p) - r * np.log1p(-(1 - p) * psi)), M)
     f = np.roll(f, -(lo % M))
