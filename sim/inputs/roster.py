@@ -73,6 +73,19 @@ def parse_rupiah(text: str) -> float | None:
     return v if np.isfinite(v) else None
 
 
+def _memo(fn):
+    """*fn* remembering its result for each distinct text (for the length of one read)."""
+    memo: dict = {}
+
+    def call(text):
+        try:
+            return memo[text]
+        except KeyError:
+            memo[text] = out = fn(text)
+            return out
+    return call
+
+
 def _age_at(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -133,6 +146,9 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     problems.raise_if_any()
 
     idx = {c: header.index(c) for c in header}
+    # a roster repeats a few villages, occupations, dates and incomes: parse each distinct text once
+    # (the memo lives for this call only)
+    norm, pdate, prupiah = _memo(_norm), _memo(parse_date), _memo(parse_rupiah)
     villages = {_norm(v[1]): v[1] for v in load_villages(None)}
     occ_map = occupation_names()
     occ_index = {o: i for i, o in enumerate(OCCUPATIONS)}
@@ -156,7 +172,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
             continue
         get = {c: row[i].strip() for c, i in idx.items()}
         ok = True
-        village = villages.get(_norm(get["village"]))
+        village = villages.get(norm(get["village"]))
         if village is None:
             rp.add(rowno, "village", "not a desa or kelurahan of Kabupaten Belu (params/data/belu_desa_kelurahan.csv)")
             ok = False
@@ -172,7 +188,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
                 rp.add(rowno, "age", "expected a whole number of years")
                 ok = False
         elif get.get("birth_date"):
-            b = parse_date(get["birth_date"])
+            b = pdate(get["birth_date"])
             if b is None:
                 rp.add(rowno, "birth_date", "expected a date written YYYY-MM-DD or DD/MM/YYYY")
                 ok = False
@@ -184,13 +200,13 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         if age is not None and not AGE_MIN <= age <= AGE_MAX:
             rp.add(rowno, "age", f"expected an age between {AGE_MIN} and {AGE_MAX} at {start}")
             ok = False
-        occ = occ_map.get(_norm(get["occupation"]))
+        occ = occ_map.get(norm(get["occupation"]))
         if occ is None:
             rp.add(rowno, "occupation", "unknown occupation (the known names are listed below)")
             unknown_occ, ok = True, False
         income = income_default
         if get.get("declared_income"):
-            income = parse_rupiah(get["declared_income"])
+            income = prupiah(get["declared_income"])
             if income is None:
                 rp.add(rowno, "declared_income", "expected an amount in rupiah, e.g. 1000000 or 1.000.000")
                 ok = False
@@ -200,7 +216,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         frm = to = None
         for col in ("enrolled_from", "enrolled_to"):
             if get.get(col):
-                d = parse_date(get[col])
+                d = pdate(get[col])
                 if d is None:
                     rp.add(rowno, col, "expected a date written YYYY-MM-DD or DD/MM/YYYY")
                     ok = False

@@ -56,7 +56,7 @@ def annual(portfolio, schedule: Schedule, programs: dict[str, bool]) -> dict[str
     """
     m = monthly(portfolio.income, schedule, programs)
     w = portfolio.count * portfolio.exposure * 12.0
-    out = {k: float(np.dot(w, m[k])) for k in PROGRAMS}
+    out = {k: float(np.einsum("i,i->", w, m[k])) for k in PROGRAMS}   # no BLAS call (threads) for a small sum
     out["total"] = out["jkk"] + out["jkm"] + out["jht"]
     return out
 
@@ -78,7 +78,7 @@ def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
     """
     m = monthly(portfolio.income, schedule, programs)
     per_worker_month = m["jkk"] + m["jkm"] + jht_share * m["jht"]
-    monthly_total = float(np.dot(portfolio.count, per_worker_month))
+    monthly_total = float(np.einsum("i,i->", np.asarray(portfolio.count, dtype=float), per_worker_month))
     workers = portfolio.workers
     required = monthly_total * months
     avg = monthly_total / workers if workers else 0.0

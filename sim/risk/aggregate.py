@@ -49,11 +49,11 @@ class Distribution:
         return (self.offset + np.arange(self.pmf.size)) * self.h
 
     def mean(self) -> float:
-        return float(np.dot(self.values, self.pmf))
+        return float(np.einsum("i,i->", self.values, self.pmf))
 
     def sd(self) -> float:
         v = self.values - self.mean()
-        return float(np.sqrt(np.dot(v * v, self.pmf)))
+        return float(np.sqrt(np.einsum("i,i->", v * v, self.pmf)))
 
     def cdf(self, x) -> np.ndarray:
         """P(S <= x) for rupiah amounts x."""
@@ -75,7 +75,7 @@ class Distribution:
         """Tail value at risk ``VaR_q + E[(S - VaR_q)+] / (1 - q)`` (correct with atoms)."""
         var = self.quantile(q)
         excess = np.maximum(self.values - var, 0.0)
-        return float(var + np.dot(excess, self.pmf) / (1.0 - q))
+        return float(var + np.einsum("i,i->", excess, self.pmf) / (1.0 - q))
 
 
 MAX_GRID = 2 ** 18
@@ -119,32 +119,57 @@ def _severity_cf(severity, h: float, method: str, M: int) -> np.ndarray:
     return cf
 
 
-def log_series(count: np.ndarray, prob: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """``sum_c n_c log(1 + p_c d)`` for a complex array *d* with ``|d| <= 2`` (see module docstring)."""
+def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`log_series` needs of a group's cells: the cells with ``p >= 1/4`` (counts,
+    probabilities), summed directly, and the coefficients ``(-1)^(k+1) A_k / k`` of the others,
+    ``A_k = sum n p^k``, as many as keep the remainder ``sum n (2p)^(K+1) / ((K+1)(1 - 2 max p))``
+    below 1e-15."""
     n = np.asarray(count, dtype=float)
     p = np.asarray(prob, dtype=float)
     keep = (n > 0) & (p > 0)
     n, p = n[keep], p[keep]
-    out = np.zeros_like(d)
     big = p >= 0.25
-    for nc, pc in zip(n[big], p[big]):
-        out += nc * np.log1p(pc * d)
+    nb, pb = n[big], p[big]
     n, p = n[~big], p[~big]
     if n.size == 0:
-        return out
+        return nb, pb, np.zeros(0)
     r = 2.0 * p.max()
-    # remainder after K terms <= sum n (2p)^(K+1) / ((K+1)(1-2p))
-    K = 1
-    while np.sum(n * (2 * p) ** (K + 1)) / ((K + 1) * (1 - r)) > _SERIES_TOL and K < 200:
-        K += 1
-    A = np.array([np.dot(n, p ** k) for k in range(1, K + 1)])
-    coef = A * np.where(np.arange(1, K + 1) % 2 == 1, 1.0, -1.0) / np.arange(1, K + 1)
+    A = [float(np.einsum("i,i->", n, p))]
+    pk = p.copy()
+    while True:
+        pk *= p                                        # p^(K+1)
+        nxt = float(np.einsum("i,i->", n, pk))         # A_(K+1)
+        K = len(A)
+        if 2.0 ** (K + 1) * nxt / ((K + 1) * (1 - r)) <= _SERIES_TOL or K >= 200:
+            break
+        A.append(nxt)
+    k = np.arange(1, len(A) + 1)
+    return nb, pb, np.asarray(A) * np.where(k % 2 == 1, 1.0, -1.0) / k
+
+
+def log_series(count: np.ndarray, prob: np.ndarray, d: np.ndarray, coefficients=None) -> np.ndarray:
+    """``sum_c n_c log(1 + p_c d)`` for a complex array *d* with ``|d| <= 2`` (see module docstring);
+    *coefficients*: :func:`series` of the cells when already known."""
+    nb, pb, coef = coefficients if coefficients is not None else series(count, prob)
+    out = np.zeros_like(d)
+    for nc, pc in zip(nb, pb):
+        out += nc * np.log1p(pc * d)
+    if coef.size == 0:
+        return out
     acc = np.full_like(d, coef[-1])
     for c in coef[-2::-1]:
         acc *= d
         acc += c
     acc *= d
     return out + acc
+
+
+def _group_series(g):
+    """:func:`series` of a risk group, kept on the group (its cells do not change)."""
+    s = g.__dict__.get("_series")
+    if s is None:
+        s = g.__dict__["_series"] = series(g.count, g.prob)
+    return s
 
 
 def moments(groups) -> tuple[float, float]:
@@ -180,7 +205,7 @@ def _log_cf(groups, h, method, M):
     for g in groups:
         if g.expected_count() <= 0:
             continue
-        L += log_series(g.count, g.prob, _severity_cf(g.severity, h, method, M) - 1.0)
+        L += log_series(g.count, g.prob, _severity_cf(g.severity, h, method, M) - 1.0, _group_series(g))
     return L
 
 

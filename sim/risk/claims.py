@@ -40,15 +40,27 @@ class RiskGroup:
     cells: np.ndarray
 
     def expected_count(self) -> float:
-        return float(np.dot(self.count, self.prob))
+        """``sum n p`` (computed once: counts and probabilities of a group are not changed)."""
+        ec = self.__dict__.get("_expected_count")
+        if ec is None:
+            ec = self.__dict__["_expected_count"] = _dot(self.count, self.prob)
+        return ec
 
     def expected_amount(self) -> float:
         return self.expected_count() * self.severity.mean()
 
     def variance(self) -> float:
-        """``sum n [p E[X^2] - p^2 E[X]^2]`` (independent Bernoulli claims per worker)."""
-        m1, m2 = self.severity.mean(), self.severity.second_moment()
-        return float(np.dot(self.count, self.prob * m2 - self.prob ** 2 * m1 * m1))
+        """``sum n [p E[X^2] - p^2 E[X]^2]`` (independent Bernoulli claims per worker; computed once)."""
+        v = self.__dict__.get("_variance")
+        if v is None:
+            m1, m2 = self.severity.mean(), self.severity.second_moment()
+            v = self.__dict__["_variance"] = _dot(self.count, self.prob * m2 - self.prob ** 2 * m1 * m1)
+        return v
+
+
+def _dot(a, b) -> float:
+    """``sum a b`` of two vectors without a BLAS call (no thread start-up on a busy machine)."""
+    return float(np.einsum("i,i->", np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
 
 
 @dataclass
@@ -186,10 +198,15 @@ def jkm_shares(m0: float, exposure: float, waiting: float, min_sch: float) -> tu
     return wait, max(0.0, 1.0 - wait - sch), sch
 
 
-@lru_cache(maxsize=1024)
 def jkm_severity(a: Assumptions, m0: float, exposure: float) -> Severity:
     """Amount of one JKM death claim for cells with membership *m0* months at the start of cover."""
-    wait, full, sch = jkm_shares(m0, exposure, a.waiting_months, a.scholarship_min_months)
+    return jkm_severity_of_shares(a, *jkm_shares(m0, exposure, a.waiting_months, a.scholarship_min_months))
+
+
+@lru_cache(maxsize=1024)
+def jkm_severity_of_shares(a: Assumptions, wait: float, full: float, sch: float) -> Severity:
+    """Amount of one JKM death claim when shares *wait*, *full*, *sch* of deaths pay the funeral only,
+    the full cash, and the full cash with the scholarship (:func:`jkm_shares`)."""
     cash = float(benefits.jkm_death_cash(a.jkm_lump, a.jkm_periodic, a.jkm_funeral))
     comps = []
     if wait > 0:
@@ -202,6 +219,35 @@ def jkm_severity(a: Assumptions, m0: float, exposure: float) -> Severity:
     return Severity(tuple(comps))
 
 
+def jkm_shares_of_cells(m0: np.ndarray, exposure: np.ndarray, waiting: float, min_sch: float) -> np.ndarray:
+    """:func:`jkm_shares` of every cell at once (cells x 3: funeral only, full cash, with scholarship)."""
+    m0 = np.asarray(m0, dtype=float)
+    T = 12.0 * np.asarray(exposure, dtype=float)
+    pos = T > 0
+    Ts = np.where(pos, T, 1.0)
+    wait = np.maximum(0.0, np.minimum(waiting, m0 + T) - m0) / Ts
+    sch = np.maximum(0.0, m0 + T - np.maximum(max(min_sch, waiting), m0)) / Ts
+    full = np.maximum(0.0, 1.0 - wait - sch)
+    # no cover time: the membership at the start decides alone
+    wait = np.where(pos, wait, (m0 < waiting).astype(float))
+    sch = np.where(pos, sch, ((m0 >= waiting) & (m0 >= min_sch)).astype(float))
+    full = np.where(pos, full, 1.0 - wait - sch)
+    return np.column_stack([wait, full, sch])
+
+
+def _group_indices(keys: np.ndarray) -> list[np.ndarray]:
+    """Indices of equal rows of *keys* (cells x k), groups in the order of their sorted keys."""
+    keys = np.asarray(keys)
+    if keys.ndim == 1:
+        keys = keys[:, None]
+    if keys.shape[0] == 0:
+        return []
+    order = np.lexsort(keys.T[::-1])
+    k = keys[order]
+    cut = np.flatnonzero(np.any(k[1:] != k[:-1], axis=1)) + 1
+    return np.split(order, cut)
+
+
 def probabilities(a: Assumptions, portfolio) -> tuple[np.ndarray, np.ndarray]:
     """Per-cell probabilities for the period: (JKM death not from work, JKK work accident)."""
     rel = np.asarray(a.occ_rel)[portfolio.occupation]
@@ -212,19 +258,52 @@ def probabilities(a: Assumptions, portfolio) -> tuple[np.ndarray, np.ndarray]:
     return period_probability(q_jkm, portfolio.exposure), period_probability(q_acc, portfolio.exposure)
 
 
+def jkm_groups(a: Assumptions, portfolio, p_jkm: np.ndarray) -> list[tuple[Severity, np.ndarray]]:
+    """JKM risk groups: cells whose deaths pay the same (severity, cell indices).
+
+    A JKM claim's amount depends on a cell only through the shares of its deaths that fall in the
+    waiting period or after the scholarship's minimum membership (:func:`jkm_shares`).  Cells with
+    equal shares form one group (whatever their membership and exposure: all members past 36
+    months, for example); cells whose cover straddles 3 or 36 months of membership are bucketed by
+    whole months of membership and of cover, and a bucket takes the shares averaged over its
+    expected deaths ``n p``, which keeps the expected amount exactly (it is linear in the shares).
+    The cost then follows the number of distinct severities, not of enrolment dates or years.
+    """
+    sh = jkm_shares_of_cells(portfolio.membership, portfolio.exposure, a.waiting_months, a.scholarship_min_months)
+    pure = np.any(sh == 1.0, axis=1)
+    bucket = np.column_stack([np.floor(portfolio.membership), np.zeros(sh.shape[0]), np.zeros(sh.shape[0])])
+    keys = np.column_stack([pure.astype(float), np.where(pure[:, None], sh, bucket)])
+    out = []
+    w = np.asarray(portfolio.count, dtype=float) * p_jkm
+    for sel in _group_indices(keys):
+        s = sh[sel]
+        if np.all(s == s[0]):
+            shares = s[0]
+        else:
+            ws = w[sel] if w[sel].sum() > 0 else np.ones(sel.size)
+            wait, sch = (_dot(ws, s[:, j]) / float(ws.sum()) for j in (0, 2))
+            shares = (wait, max(0.0, 1.0 - wait - sch), sch)
+        out.append((jkm_severity_of_shares(a, *(float(x) for x in shares)), sel))
+    return out
+
+
 def build(scen, portfolio, assumptions: Assumptions | None = None) -> ClaimModel:
-    """The claim model of *portfolio* under scenario *scen* (programs, assumptions, law)."""
+    """The claim model of *portfolio* under scenario *scen* (programs, assumptions, law).
+
+    Risk groups are the cells that share a claim severity: JKK by declared income, JKM by the
+    shares of :func:`jkm_groups`; groups with equal severities are merged."""
     a = assumptions or Assumptions.from_scenario(scen)
     p_jkm, p_acc = probabilities(a, portfolio)
     groups: list[RiskGroup] = []
-    for W in np.unique(portfolio.income):
-        sel = np.flatnonzero(portfolio.income == W)
-        groups.append(RiskGroup("jkk", portfolio.count[sel], p_acc[sel], jkk_severity(a, float(W)), sel))
-    keys = np.round(portfolio.membership, 3) * 1e6 + np.round(portfolio.exposure, 6)
-    for key in np.unique(keys):
-        sel = np.flatnonzero(keys == key)
-        i = sel[0]
-        sev = jkm_severity(a, float(np.round(portfolio.membership[i], 3)), float(np.round(portfolio.exposure[i], 6)))
-        groups.append(RiskGroup("jkm", portfolio.count[sel], p_jkm[sel], sev, sel))
+    by_sev: dict = {}
+    for sel in _group_indices(np.asarray(portfolio.income, dtype=float)):
+        sev = jkk_severity(a, float(portfolio.income[sel[0]]))
+        by_sev.setdefault(("jkk", sev), []).append(sel)
+    for sev, sel in jkm_groups(a, portfolio, p_jkm):
+        by_sev.setdefault(("jkm", sev), []).append(sel)
+    for (prog, sev), parts in by_sev.items():
+        sel = np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+        p = p_acc if prog == "jkk" else p_jkm
+        groups.append(RiskGroup(prog, portfolio.count[sel], p[sel], sev, sel))
     enabled = {k: bool(scen["programs." + k]) for k in ("jkk", "jkm", "jht")}
     return ClaimModel(groups, enabled)
