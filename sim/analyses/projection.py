@@ -52,7 +52,7 @@ class YearResult:
     model: claims.ClaimModel
     contributions: dict
     budget: dict
-    exact: dict
+    exact: dict                # {"total": the year's exact distribution} (empty without distributions)
     scholarship: float
     funded_months: int = 12
 
@@ -64,9 +64,10 @@ def _year_scenario(scen, t: int):
     return s.updated(params={"assumptions.accidents.medical_mean": s.param("assumptions.accidents.medical_mean") * infl})
 
 
-def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float) -> tuple[np.ndarray, np.ndarray]:
+def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float,
+               probs=None) -> tuple[np.ndarray, np.ndarray]:
     """(members still in force next year, members leaving during or at the end of the year) per cell."""
-    p_jkm, p_acc = claims.probabilities(a, pf)
+    p_jkm, p_acc = probs if probs is not None else claims.probabilities(a, pf)
     mix = dict(zip(claims.CLAIM_TYPES, a.type_mix))
     stay = (1.0 - p_jkm - p_acc * (mix["death"] + mix["total"])) * (1.0 - lapse)
     stay = np.where(pf.age + 1 >= exit_age, 0.0, stay)
@@ -123,14 +124,17 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
                        np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * (t - entry[act]),
                        source=cells.source)
         a = claims.Assumptions.from_scenario(st)
-        model = claims.build(st, pf, a)
+        probs = claims.probabilities(a, pf)
+        model = claims.build(st, pf, a, probs)
         contrib, budget = money(st, pf, 12)
-        no_sch = claims.build(st.updated(params={"assumptions.scholarship.commitment_per_child": 0.0}), pf)
-        sch = sum(model.expected_amount(p) - no_sch.expected_amount(p) for p in ("jkk", "jkm"))
-        dist = aggregate.exact(model, h) if distributions else {}
-        # members die, lapse and retire whether or not they are covered
-        nxt, ex = _decrement(a, replace(pf, exposure=np.ones(act.size)), st.param("assumptions.projection.lapse_rate"),
-                             st.param("assumptions.projection.exit_age"))
+        sch = claims.scholarship_cost(a, model)
+        dist = aggregate.exact(model, h, parts=("total",)) if distributions else {}
+        # members die, lapse and retire whether or not they are covered (the claims' probabilities
+        # serve when the whole year is covered)
+        whole = funded[t] / 12.0 == 1.0
+        nxt, ex = _decrement(a, pf if whole else replace(pf, exposure=np.ones(act.size)),
+                             st.param("assumptions.projection.lapse_rate"), st.param("assumptions.projection.exit_age"),
+                             probs if whole else None)
         coh.n_start[act, t] = n[act]
         coh.n_end[act, t] = nxt
         coh.exits[act, t] = ex

@@ -38,6 +38,7 @@ class RiskGroup:
     prob: np.ndarray
     severity: Severity
     cells: np.ndarray
+    basis: tuple = ()          # what the severity was built from: ("jkk", income) or ("jkm", shares...)
 
     def expected_count(self) -> float:
         """``sum n p`` (computed once: counts and probabilities of a group are not changed)."""
@@ -258,8 +259,8 @@ def probabilities(a: Assumptions, portfolio) -> tuple[np.ndarray, np.ndarray]:
     return period_probability(q_jkm, portfolio.exposure), period_probability(q_acc, portfolio.exposure)
 
 
-def jkm_groups(a: Assumptions, portfolio, p_jkm: np.ndarray) -> list[tuple[Severity, np.ndarray]]:
-    """JKM risk groups: cells whose deaths pay the same (severity, cell indices).
+def jkm_groups(a: Assumptions, portfolio, p_jkm: np.ndarray) -> list[tuple[Severity, np.ndarray, tuple]]:
+    """JKM risk groups: cells whose deaths pay the same (severity, cell indices, shares).
 
     A JKM claim's amount depends on a cell only through the shares of its deaths that fall in the
     waiting period or after the scholarship's minimum membership (:func:`jkm_shares`).  Cells with
@@ -283,27 +284,46 @@ def jkm_groups(a: Assumptions, portfolio, p_jkm: np.ndarray) -> list[tuple[Sever
             ws = w[sel] if w[sel].sum() > 0 else np.ones(sel.size)
             wait, sch = (_dot(ws, s[:, j]) / float(ws.sum()) for j in (0, 2))
             shares = (wait, max(0.0, 1.0 - wait - sch), sch)
-        out.append((jkm_severity_of_shares(a, *(float(x) for x in shares)), sel))
+        shares = tuple(float(x) for x in shares)
+        out.append((jkm_severity_of_shares(a, *shares), sel, shares))
     return out
 
 
-def build(scen, portfolio, assumptions: Assumptions | None = None) -> ClaimModel:
+def build(scen, portfolio, assumptions: Assumptions | None = None, probs=None) -> ClaimModel:
     """The claim model of *portfolio* under scenario *scen* (programs, assumptions, law).
 
     Risk groups are the cells that share a claim severity: JKK by declared income, JKM by the
-    shares of :func:`jkm_groups`; groups with equal severities are merged."""
+    shares of :func:`jkm_groups`; groups with equal severities are merged.  *probs*: the cells'
+    :func:`probabilities` when already known."""
     a = assumptions or Assumptions.from_scenario(scen)
-    p_jkm, p_acc = probabilities(a, portfolio)
+    p_jkm, p_acc = probs if probs is not None else probabilities(a, portfolio)
     groups: list[RiskGroup] = []
     by_sev: dict = {}
     for sel in _group_indices(np.asarray(portfolio.income, dtype=float)):
-        sev = jkk_severity(a, float(portfolio.income[sel[0]]))
-        by_sev.setdefault(("jkk", sev), []).append(sel)
-    for sev, sel in jkm_groups(a, portfolio, p_jkm):
-        by_sev.setdefault(("jkm", sev), []).append(sel)
-    for (prog, sev), parts in by_sev.items():
+        W = float(portfolio.income[sel[0]])
+        by_sev.setdefault(("jkk", jkk_severity(a, W)), ([], ("jkk", W)))[0].append(sel)
+    for sev, sel, shares in jkm_groups(a, portfolio, p_jkm):
+        by_sev.setdefault(("jkm", sev), ([], ("jkm",) + shares))[0].append(sel)
+    for (prog, sev), (parts, basis) in by_sev.items():
         sel = np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
         p = p_acc if prog == "jkk" else p_jkm
-        groups.append(RiskGroup(prog, portfolio.count[sel], p[sel], sev, sel))
+        groups.append(RiskGroup(prog, portfolio.count[sel], p[sel], sev, sel, basis))
     enabled = {k: bool(scen["programs." + k]) for k in ("jkk", "jkm", "jht")}
     return ClaimModel(groups, enabled)
+
+
+def scholarship_cost(a: Assumptions, model: ClaimModel) -> float:
+    """Expected scholarship part of the year's JKK and JKM claims (rupiah): the expected claims less
+    those of the same groups with no scholarship (``commitment_per_child`` 0)."""
+    from dataclasses import replace
+    a0 = replace(a, per_child=0.0)
+    total = 0.0
+    for g in model.of("jkk") + model.of("jkm"):
+        if g.basis[:1] == ("jkk",):
+            sev0 = jkk_severity(a0, g.basis[1])
+        elif g.basis[:1] == ("jkm",):
+            sev0 = jkm_severity_of_shares(a0, *g.basis[1:])
+        else:
+            raise ValueError("scholarship_cost needs groups made by build()")
+        total += g.expected_count() * (g.severity.mean() - sev0.mean())
+    return total
