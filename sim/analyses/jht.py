@@ -49,11 +49,24 @@ def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndar
     return np.maximum(mean + vol * rng.standard_normal((paths, years)), -0.99)
 
 
+#: return paths accumulated at a time (bounded memory: a few arrays of CHUNK x years floats)
+CHUNK = 8_192
+
+
 def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
-    """``sum_s K[t, s] s_12(r_s) prod_{u=s+1..t} (1 + r_u)`` for every path (paths x years)."""
-    L = np.cumsum(np.log1p(returns), axis=1)
-    X = annuity_factor(returns) * np.exp(-L)
-    return np.exp(L) * (X @ K.T)
+    """``sum_s K[t, s] s_12(r_s) prod_{u=s+1..t} (1 + r_u)`` for every path (paths x years), computed
+    in blocks of :data:`CHUNK` paths so that the temporaries stay small whatever the number of paths."""
+    P, T = returns.shape
+    out = np.empty((P, K.shape[0]))
+    for a in range(0, P, CHUNK):
+        r = returns[a:a + CHUNK]
+        L = np.cumsum(np.log1p(r), axis=1)
+        X = annuity_factor(r)
+        X *= np.exp(-L)
+        np.exp(L, out=L)
+        L *= X @ K.T
+        out[a:a + CHUNK] = L
+    return out
 
 
 def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple[np.ndarray, np.ndarray]:
@@ -76,15 +89,17 @@ def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple
     return Kf, Kp
 
 
-def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float, matrices=None) -> dict[str, np.ndarray]:
+def fund_paths(cohort, monthly, returns: np.ndarray, retirement_age: float, matrices=None,
+               which=("fund", "paid_out")) -> dict[str, np.ndarray]:
     """JHT fund at the end of each year and balances paid out in it, per return path (paths x years).
 
     A member's balance at the end of year t is ``sum_s c_s s_12(r_s) prod_{u=s+1..t}(1 + r_u)``
     over the years s since joining (or since the last payout at the retirement age); the fund is
-    that balance summed over members in force, the payout summed over those leaving.
+    that balance summed over members in force, the payout summed over those leaving.  *which*:
+    the arrays wanted (each is paths x years).
     """
     Kf, Kp = matrices or cohort_matrices(cohort, np.asarray(monthly, dtype=float), retirement_age)
-    return {"fund": _accumulate(Kf, returns), "paid_out": _accumulate(Kp, returns)}
+    return {k: _accumulate(Kf if k == "fund" else Kp, returns) for k in which}
 
 
 def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_age: float) -> np.ndarray:
@@ -98,6 +113,11 @@ def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_a
         monthly = np.concatenate([monthly, np.full(n - monthly.size, monthly[-1])])
     r = returns[:, :n] if returns.shape[1] >= n else np.concatenate(
         [returns, np.repeat(returns[:, -1:], n - returns.shape[1], axis=1)], axis=1)
-    K = np.zeros((n, n))
-    K[n - 1, :] = monthly[:n]
-    return _accumulate(K, r)[:, n - 1]
+    # only the last year's balance is wanted: one row of the accumulation, path by path
+    out = np.empty(r.shape[0])
+    for a in range(0, r.shape[0], CHUNK):
+        rr = r[a:a + CHUNK]
+        L = np.cumsum(np.log1p(rr), axis=1)
+        X = annuity_factor(rr) * np.exp(-L)
+        out[a:a + CHUNK] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X, monthly[:n])
+    return out

@@ -171,11 +171,13 @@ def sample_totals(rows: list[YearResult], paths: int, seed: int) -> np.ndarray:
     return out
 
 
-def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: dict | None = None) -> list[dict]:
-    """Per-year figures (JSON-ready): contributions, budget, claims, distribution, cumulative risk, JHT."""
+def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: dict | None = None,
+                 overwrite: bool = False) -> list[dict]:
+    """Per-year figures (JSON-ready): contributions, budget, claims, distribution, cumulative risk, JHT.
+    *overwrite*: *sims* may be turned into its cumulative sums in place (saves a paths x years copy)."""
     out = []
     cum_c = np.cumsum([r.contributions["jkk"] + r.contributions["jkm"] for r in rows])
-    cum_s = np.cumsum(sims, axis=1) if sims is not None else None
+    cum_s = np.cumsum(sims, axis=1, out=sims if overwrite else None) if sims is not None else None
     for j, r in enumerate(rows):
         risk_c = r.contributions["jkk"] + r.contributions["jkm"]
         exp = {p: r.model.expected_amount(p) for p in ("jkk", "jkm")}
@@ -195,7 +197,8 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
             row["prob_claims_exceed_contributions"] = d.prob_exceed(risk_c)
         if cum_s is not None:
             row["cumulative_contributions"] = float(cum_c[j])
-            row["cumulative_claims_percentiles"] = {str(p): float(np.percentile(cum_s[:, j], p)) for p in PERCENTILES}
+            row["cumulative_claims_percentiles"] = {str(p): float(v) for p, v in
+                                                    zip(PERCENTILES, np.percentile(cum_s[:, j], PERCENTILES))}
             row["prob_cumulative_claims_exceed_contributions"] = float(np.mean(cum_s[:, j] > cum_c[j]))
         if jht:
             row["jht"] = {k: (v[j] if not isinstance(v, dict) else {q: float(x[j]) for q, x in v.items()})
@@ -213,6 +216,12 @@ def first_scholarship_year(rows: list[YearResult]) -> int | None:
 
 
 RETIREMENT_AGES_SHOWN = (20, 30, 40, 50)
+
+
+def _column_percentiles(x: np.ndarray) -> dict[str, np.ndarray]:
+    """:data:`PERCENTILES` of each column of *x* (paths x years), a column at a time (no copy of x)."""
+    cols = np.array([np.percentile(x[:, j], PERCENTILES) for j in range(x.shape[1])]).reshape(-1, len(PERCENTILES))
+    return {str(p): cols[:, i] for i, p in enumerate(PERCENTILES)}
 
 
 def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, seed: int) -> dict:
@@ -235,7 +244,7 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     K = jht.cohort_matrices(cohort, level, ret_age)
     det = jht.fund_paths(cohort, level, det_r, ret_age, K)
     sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
-    sto = jht.fund_paths(cohort, level, sto_r, ret_age, K)
+    sto = jht.fund_paths(cohort, level, sto_r, ret_age, K, which=("fund",))
     members = cohort.n_end.sum(axis=0)
     by_year = {
         "monthly_per_worker": monthly,
@@ -243,14 +252,14 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
         "fund": det["fund"][0],
         "paid_out": det["paid_out"][0],
         "mean_balance": np.divide(det["fund"][0], members, out=np.zeros(T), where=members > 0),
-        "fund_percentiles": {str(p): np.percentile(sto["fund"], p, axis=0) for p in PERCENTILES},
+        "fund_percentiles": _column_percentiles(sto["fund"]),
     }
     at_ret = {}
     for age in RETIREMENT_AGES_SHOWN:
         d = float(jht.balance_at_retirement(age, level, det_r, ret_age)[0])
         s_ = jht.balance_at_retirement(age, level, sto_r, ret_age)
         at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
-                            "percentiles": {str(p): float(np.percentile(s_, p)) for p in PERCENTILES}}
+                            "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, np.percentile(s_, PERCENTILES))}}
     return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto["fund"]}
 
 
@@ -261,9 +270,12 @@ def run_projection(scen, years: int | None = None, paths: int | None = None) -> 
     paths = int(scen["projection.paths"] if paths is None else paths)
     seed = int(scen["simulation.seed"])
     rows, coh = project(scen, years)
-    sims = sample_totals(rows, max(paths, 1), seed)
     jht = jht_projection(scen, rows, coh, max(paths, 1), seed) if scen["programs.jht"] else None
-    table = summary_rows(rows, sims, jht["by_year"] if jht else None)
+    if jht:   # the paths are not reported: free them before the claim paths are drawn (bounded memory)
+        jht = {"by_year": jht["by_year"], "at_retirement": jht["at_retirement"]}
+    sims = sample_totals(rows, max(paths, 1), seed)
+    table = summary_rows(rows, sims, jht["by_year"] if jht else None, overwrite=True)
+    del sims
     out = {
         "scenario": scen.name, "start": scen.start, "years": years, "paths": paths, "seed": seed,
         "version": __version__, "programs": programs_of(scen),

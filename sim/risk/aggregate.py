@@ -26,6 +26,7 @@ cross-checks for tests; they are far slower and underflow at national scale.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -112,11 +113,42 @@ def _wrap(pmf: np.ndarray, M: int) -> np.ndarray:
     return np.concatenate([pmf, np.zeros(pad)]).reshape(-1, M).sum(axis=0)
 
 
-@lru_cache(maxsize=128)
-def _severity_cf(severity, h: float, method: str, M: int) -> np.ndarray:
+class _BoundedCache:
+    """Least-recently-used cache of arrays bounded by their total size in bytes (a national grid's
+    transform is 2 MB, Belu's 0.4 MB: a count bound either thrashes or holds hundreds of MB)."""
+
+    def __init__(self, fn, max_bytes: int):
+        self.fn, self.max_bytes = fn, max_bytes
+        self.data: OrderedDict = OrderedDict()
+        self.bytes = 0
+
+    def __call__(self, *key):
+        try:
+            self.data.move_to_end(key)
+            return self.data[key]
+        except KeyError:
+            pass
+        value = self.fn(*key)
+        self.data[key] = value
+        self.bytes += value.nbytes
+        while self.bytes > self.max_bytes and len(self.data) > 1:
+            _, old = self.data.popitem(last=False)
+            self.bytes -= old.nbytes
+        return value
+
+    def cache_clear(self):
+        self.data.clear()
+        self.bytes = 0
+
+
+def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
     cf = sfft.rfft(_wrap(severity.lattice(h, method), M), M)
     cf.setflags(write=False)
     return cf
+
+
+#: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them
+_severity_cf = _BoundedCache(_severity_cf_uncached, 16 * 2 ** 20)
 
 
 def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

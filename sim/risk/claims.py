@@ -237,15 +237,13 @@ def jkm_shares_of_cells(m0: np.ndarray, exposure: np.ndarray, waiting: float, mi
 
 
 def _group_indices(keys: np.ndarray) -> list[np.ndarray]:
-    """Indices of equal rows of *keys* (cells x k), groups in the order of their sorted keys."""
+    """Indices of equal entries of *keys* (one number per cell), groups in the order of their keys."""
     keys = np.asarray(keys)
-    if keys.ndim == 1:
-        keys = keys[:, None]
     if keys.shape[0] == 0:
         return []
-    order = np.lexsort(keys.T[::-1])
+    order = np.argsort(keys, kind="stable")
     k = keys[order]
-    cut = np.flatnonzero(np.any(k[1:] != k[:-1], axis=1)) + 1
+    cut = np.flatnonzero(k[1:] != k[:-1]) + 1
     return np.split(order, cut)
 
 
@@ -271,9 +269,10 @@ def jkm_groups(a: Assumptions, portfolio, p_jkm: np.ndarray) -> list[tuple[Sever
     The cost then follows the number of distinct severities, not of enrolment dates or years.
     """
     sh = jkm_shares_of_cells(portfolio.membership, portfolio.exposure, a.waiting_months, a.scholarship_min_months)
-    pure = np.any(sh == 1.0, axis=1)
-    bucket = np.column_stack([np.floor(portfolio.membership), np.zeros(sh.shape[0]), np.zeros(sh.shape[0])])
-    keys = np.column_stack([pure.astype(float), np.where(pure[:, None], sh, bucket)])
+    # one number per cell: 0, 1, 2 for all deaths paying the funeral only / the full cash / with the
+    # scholarship; 3 + whole months of membership for the cells in between
+    pure = sh == 1.0
+    keys = np.where(pure.any(axis=1), np.argmax(pure, axis=1), 3.0 + np.floor(np.asarray(portfolio.membership, float)))
     out = []
     w = np.asarray(portfolio.count, dtype=float) * p_jkm
     for sel in _group_indices(keys):

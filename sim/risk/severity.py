@@ -117,7 +117,7 @@ def brentq(f, xa: float, xb: float, xtol: float = 2e-12, rtol: float = 4 * 2.220
     return xcur
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)       # 64 x 20,000 points at most: 10 MB
 def _medical_lattice(mu, sigma, cap, h, method):
     if not np.isfinite(mu):
         return np.ones(1)
