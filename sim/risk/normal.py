@@ -10,6 +10,8 @@ scipy (0.3 s to import) is left to the analyses that need its distributions.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02, 3.20937758913846947e03,
@@ -88,8 +90,14 @@ def erfc(x) -> np.ndarray:
 
 
 def ndtr(x) -> np.ndarray:
-    """Standard normal distribution function ``P(Z <= x)`` (elementwise, arrays or numbers)."""
+    """Standard normal distribution function ``P(Z <= x)`` (elementwise, arrays or numbers).
+
+    One to four values (a root search calls it one value at a time) go through ``math.erfc``
+    (the C library's, as accurate), without the array machinery."""
     x = np.asarray(x, dtype=float)
+    if x.size <= 4:
+        out = np.array([_ndtr_scalar(v) for v in x.ravel()]).reshape(x.shape)
+        return out if out.ndim else out[()]
     z = x * _SQRT_HALF
     az = np.abs(z)
     out = np.empty_like(z)
@@ -100,6 +108,16 @@ def ndtr(x) -> np.ndarray:
     out[big] = np.where(z[big] > 0, 1.0 - e, e)
     out[np.isnan(x)] = np.nan
     return out if out.ndim else out[()]
+
+
+def _ndtr_scalar(v: float) -> float:
+    if v != v:
+        return float("nan")
+    z = v * _SQRT_HALF
+    if abs(z) < _SQRT_HALF:
+        return 0.5 + 0.5 * math.erf(z)
+    e = 0.5 * math.erfc(abs(z))
+    return 1.0 - e if z > 0 else e
 
 
 def _small_erf_any(z: np.ndarray) -> np.ndarray:
