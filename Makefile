@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCENARIO ?= params/belu-2023.yaml
 
-.PHONY: run summary test browser bench clean-venv
+.PHONY: run summary test browser bench bench-engine clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: $(STAMP) browser
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) bench/bench_speed.py
+
+bench-engine: $(STAMP)
 	$(PY) bench/bench_aggregate.py
 
 clean-venv:

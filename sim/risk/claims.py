@@ -233,7 +233,13 @@ def jkm_shares_of_cells(m0: np.ndarray, exposure: np.ndarray, waiting: float, mi
     wait = np.where(pos, wait, (m0 < waiting).astype(float))
     sch = np.where(pos, sch, ((m0 >= waiting) & (m0 >= min_sch)).astype(float))
     full = np.where(pos, full, 1.0 - wait - sch)
-    return np.column_stack([wait, full, sch])
+    sh = np.column_stack([wait, full, sch])
+    # a share within 1e-12 of 0 is rounding (e.g. 1.1e-16 of deaths in the full-cash window): 0
+    tiny = (sh < 1e-12) & (sh != 0.0)
+    if tiny.any():
+        sh[tiny] = 0.0
+        sh /= sh.sum(axis=1, keepdims=True)
+    return sh
 
 
 def _group_indices(keys: np.ndarray) -> list[np.ndarray]:
