@@ -193,8 +193,9 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
         }
         if r.exact:
             d = r.exact["total"]
-            row["claims_quantiles"] = {f"{q:g}": d.quantile(q / 100) for q in aggregate.QUANTILES}
-            row["prob_claims_exceed_contributions"] = d.prob_exceed(risk_c)
+            qv, pe = d.figures([q / 100 for q in aggregate.QUANTILES], risk_c)
+            row["claims_quantiles"] = {f"{q:g}": qv[q / 100] for q in aggregate.QUANTILES}
+            row["prob_claims_exceed_contributions"] = pe
         if cum_s is not None:
             row["cumulative_contributions"] = float(cum_c[j])
             row["cumulative_claims_percentiles"] = {str(p): float(v) for p, v in

@@ -39,6 +39,10 @@ def claims_distribution(ax, dist, contributions: float, var: float, title: str, 
                "var": ax.axvline(_millions(var), color="#c44e52", lw=2, label=var_label),
                "contrib": ax.axvline(_millions(contributions), color="#55a868", lw=2, ls="--", label=contrib_label)}
         art["legend"] = ax.legend(loc="upper right", fontsize=8)
+        # at most 7 and 5 ticks: tick labels are most of a redraw's time (issue 10)
+        from matplotlib.ticker import MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         ax._sim_claims = art
     else:
         art["stairs"].set_data(probs, x_edges)

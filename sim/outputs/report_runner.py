@@ -38,8 +38,16 @@ class Result(dict):
     beside: Path | None = None
 
 
+def _skip_slow_optional_imports() -> None:
+    """Keep jsonschema (imported by nbformat, papermill and nbconvert) from importing the optional
+    ``rfc3987_syntax``: it builds a Lark grammar at import time (about 1.2 s of CPU) to check "iri"
+    formats, which the notebook schema does not use (issue 10: the report's start-up)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
     """Names, declared types and help of the notebook's parameters cell (papermill.inspect_notebook)."""
+    _skip_slow_optional_imports()
     import papermill
     return papermill.inspect_notebook(str(notebook))
 
@@ -83,6 +91,7 @@ def to_html(executed: Path, target: Path, title: str, lang: str) -> None:
     import html as _html
     import re
 
+    _skip_slow_optional_imports()
     import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -223,6 +232,7 @@ def _terminate(signum, frame):
 
 
 def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: str) -> None:
+    _skip_slow_optional_imports()
     import papermill
     nb_params = dict(params)
     if progress:

@@ -56,27 +56,32 @@ class Distribution:
         v = self.values - self.mean()
         return float(np.sqrt(np.einsum("i,i->", v * v, self.pmf)))
 
-    def cdf(self, x) -> np.ndarray:
+    def cdf(self, x, _c=None) -> np.ndarray:
         """P(S <= x) for rupiah amounts x."""
         j = np.floor(np.asarray(x, dtype=float) / self.h + 1e-9).astype(np.int64) - self.offset
-        c = np.cumsum(self.pmf)
+        c = np.cumsum(self.pmf) if _c is None else _c
         return np.where(j < 0, 0.0, c[np.clip(j, 0, c.size - 1)])
 
-    def prob_exceed(self, x) -> float:
+    def prob_exceed(self, x, _c=None) -> float:
         """P(S > x)."""
-        return float(1.0 - self.cdf(x))
+        return float(1.0 - self.cdf(x, _c))
 
-    def quantile(self, q: float) -> float:
+    def quantile(self, q: float, _c=None) -> float:
         """Smallest lattice amount s with P(S <= s) >= q (q a probability)."""
-        c = np.cumsum(self.pmf)
+        c = np.cumsum(self.pmf) if _c is None else _c
         j = int(np.searchsorted(c, q - 1e-12, side="left"))
         return float((self.offset + min(j, c.size - 1)) * self.h)
 
-    def tvar(self, q: float) -> float:
+    def tvar(self, q: float, _c=None) -> float:
         """Tail value at risk ``VaR_q + E[(S - VaR_q)+] / (1 - q)`` (correct with atoms)."""
-        var = self.quantile(q)
+        var = self.quantile(q, _c)
         excess = np.maximum(self.values - var, 0.0)
         return float(var + np.einsum("i,i->", excess, self.pmf) / (1.0 - q))
+
+    def figures(self, qs, x: float) -> tuple[dict, float]:
+        """Quantiles ``{q: amount}`` for *qs* (probabilities) and P(S > x), from one cumulative sum."""
+        c = np.cumsum(self.pmf)
+        return {q: self.quantile(q, c) for q in qs}, self.prob_exceed(x, c)
 
 
 MAX_GRID = 2 ** 18
@@ -349,13 +354,14 @@ def panjer(count, prob, severity_pmf: np.ndarray, size: int) -> np.ndarray:
 def risk_summary(dist: Distribution, contributions: float, qs=QUANTILES) -> dict:
     """Mean, sd, quantiles (keyed "50", "99.5"...), VaR and TVaR at 99.5%, P(S > contributions)."""
     key = lambda q: f"{q:g}"  # noqa: E731
+    c = np.cumsum(dist.pmf)                 # once for every figure below
     return {
         "mean": dist.mean(),
         "sd": dist.sd(),
-        "quantiles": {key(q): dist.quantile(q / 100) for q in qs},
-        "var_99_5": dist.quantile(0.995),
-        "tvar_99_5": dist.tvar(0.995),
-        "prob_exceed_contributions": dist.prob_exceed(contributions),
+        "quantiles": {key(q): dist.quantile(q / 100, c) for q in qs},
+        "var_99_5": dist.quantile(0.995, c),
+        "tvar_99_5": dist.tvar(0.995, c),
+        "prob_exceed_contributions": dist.prob_exceed(contributions, c),
     }
 
 

@@ -318,17 +318,19 @@ def build(scen, portfolio, assumptions: Assumptions | None = None, probs=None) -
 
 
 def scholarship_cost(a: Assumptions, model: ClaimModel) -> float:
-    """Expected scholarship part of the year's JKK and JKM claims (rupiah): the expected claims less
-    those of the same groups with no scholarship (``commitment_per_child`` 0)."""
-    from dataclasses import replace
-    a0 = replace(a, per_child=0.0)
+    """Expected scholarship part of the year's JKK and JKM claims (rupiah): for each group, its
+    expected claims times the share of them that carries the scholarship (JKK total disability and
+    death; JKM deaths after the minimum membership) times the mean commitment
+    ``sum_k P(k children) min(k, max) x per_child`` (what the claims lose when ``per_child`` is 0)."""
+    commit = sum(p * float(benefits.scholarship_commitment(k, a.per_child, a.max_children)) for k, p in a.children)
+    mix = dict(zip(CLAIM_TYPES, a.type_mix))
+    jkk_share = sum(mix[t] for t in ("total", "death") if mix[t] > 0)
     total = 0.0
     for g in model.of("jkk") + model.of("jkm"):
         if g.basis[:1] == ("jkk",):
-            sev0 = jkk_severity(a0, g.basis[1])
+            total += g.expected_count() * jkk_share * commit
         elif g.basis[:1] == ("jkm",):
-            sev0 = jkm_severity_of_shares(a0, *g.basis[1:])
+            total += g.expected_count() * g.basis[3] * commit
         else:
             raise ValueError("scholarship_cost needs groups made by build()")
-        total += g.expected_count() * (g.severity.mean() - sev0.mean())
     return total
