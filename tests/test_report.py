@@ -418,3 +418,20 @@ def test_risk_section_shows_parameter_uncertainty_when_the_summary_has_it():
     for figure in ("| 4,95% | 11,30% |", "| Rp 1.464.600.000 | Rp 2.100.000.000 |", "Rp 2.400.000.000", "Rp 330.000.000",
                    "Rp 1.250.000.000"):
         assert figure in text, figure
+
+
+def test_two_runs_of_one_report_at_once_never_replace_each_other(tmp_path):
+    """Started together: one writes, the other finds the run under way (exit 2) or, if it starts
+    after the first has finished, says the report is up to date; never two writers."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "sim", "report", str(BASE), "-o", str(out), "--quiet", "-p", "monte_carlo_years", "0",
+           "-p", "projection_years", "1"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes[0] == 0 and codes[1] in (0, 2), results
+    if codes[1] == 2:
+        assert any("another run of this report is under way" in err for _, _, err in results)
+    else:
+        assert any("up to date" in so for _, so, _ in results)
+    assert sorted(p.suffix for p in out.iterdir()) == [".html", ".ipynb", ".json", ".pdf", ".xlsx"]

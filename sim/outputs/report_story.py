@@ -140,6 +140,20 @@ def key_figures_table(ctx) -> Table:
                  sheet=tr("Ringkasan", "Summary"), widths=[2.2, 1])
 
 
+def _one_in(p: float | None, lang: str) -> str:
+    """``sekitar 1 tahun dari 20`` for a yearly probability, in words a council reads."""
+    k = 0 if lang == "id" else 1
+    if p is None:
+        return ("peluang tidak tersedia", "probability not available")[k]
+    if p < 0.001:
+        return ("kurang dari 1 tahun dari 1.000", "less than 1 year in 1.000")[k]
+    if p >= 0.5:
+        return ("lebih sering daripada tidak", "more often than not")[k]
+    n = 1 / p
+    n = round(n) if n < 20 else round(n, -1) if n < 200 else round(n, -2)
+    return (f"sekitar 1 tahun dari {number(n)}", f"about 1 year in {number(n)}")[k]
+
+
 def who_pays(ctx) -> Section:
     s, b, tr = ctx.summary, ctx.summary["budget"], ctx.tr
     share = b.get("jht_regency_share", 0.0)
@@ -183,13 +197,11 @@ def risks(ctx) -> Section:
     s, b, tr = ctx.summary, ctx.summary["budget"], ctx.tr
     lang = ctx.lang
     items = [tr(f"**Tahun klaim buruk (risiko BPJS).** Klaim setahun melebihi iuran JKK + JKM dengan peluang "
-                f"{percent(s['prob_claims_exceed_contributions'], 2)}, sekitar 1 tahun dari "
-                f"{number(1 / s['prob_claims_exceed_contributions']) if s['prob_claims_exceed_contributions'] else '-'}. "
+                f"{percent(s['prob_claims_exceed_contributions'], 2)}, {_one_in(s['prob_claims_exceed_contributions'], 'id')}. "
                 f"Satu tahun dari 200 klaim melebihi {rupiah(s['var_99_5'])} (VaR 99,5%); rata-rata tahun-tahun seburuk "
                 f"itu {rupiah(s['tvar_99_5'])} (TVaR 99,5%).",
                 f"**A bad claims year (BPJS's risk).** A year's claims exceed the JKK + JKM contributions with "
-                f"probability {percent(s['prob_claims_exceed_contributions'], 2)}, about 1 year in "
-                f"{number(1 / s['prob_claims_exceed_contributions']) if s['prob_claims_exceed_contributions'] else '-'}. "
+                f"probability {percent(s['prob_claims_exceed_contributions'], 2)}, {_one_in(s['prob_claims_exceed_contributions'], 'en')}. "
                 f"One year in 200 claims exceed {rupiah(s['var_99_5'])} (VaR 99.5%); such years average "
                 f"{rupiah(s['tvar_99_5'])} (TVaR 99.5%).")]
     if ctx.tornado:
