@@ -21,7 +21,8 @@ KEYS = {**CLAIM_TYPES, "farming": ("pertanian", "farming"), "livestock": ("peter
         "day_labour": ("buruh harian", "day labour"), "trade": ("perdagangan", "trade"),
         "transport": ("transportasi", "transport"), "craft": ("kerajinan", "craft"), "other": ("lainnya", "other"),
         "male": ("laki-laki", "male"), "female": ("perempuan", "female"), "M": ("laki-laki", "male"),
-        "F": ("perempuan", "female")}
+        "F": ("perempuan", "female"), "population_2023": ("populasi Indonesia 2023", "Indonesian population 2023"),
+        "tmi_iv_2019": ("TMI IV 2019", "TMI IV 2019")}
 
 #: words of the parameter sources (written in English in params/) for the Indonesian report
 _SOURCE_WORDS = [("article number not verified", "nomor pasal belum diperiksa"), ("article not verified", "pasal belum diperiksa"),
@@ -254,6 +255,8 @@ def _fmt_value(p, v, lang: str) -> str:
                          for k, x in v.items())
     if isinstance(v, list):
         return ", ".join(number(x, 4) if isinstance(x, float) else str(x) for x in v)
+    if isinstance(v, str):
+        return KEYS.get(v, (v, v))[0 if lang == "id" else 1]
     return number(v, 2) if isinstance(v, float) else str(v)
 
 

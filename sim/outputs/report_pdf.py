@@ -102,7 +102,7 @@ def _flowables(parts, st: dict, width: float) -> list:
                 style = st[f"h{min(block.level, 3)}"]
                 if block.level >= 2:
                     out.append(CondPageBreak(150 if block.level == 2 else 120))
-                out.append(Paragraph(_markup(block.text), style))
+                out.append(_Keep(Paragraph(_markup(block.text), style)))
             elif isinstance(block, Para):
                 out.append(Paragraph(_markup(block.text), st["body"]))
             elif isinstance(block, Bullets):
@@ -123,7 +123,32 @@ def _flowables(parts, st: dict, width: float) -> list:
                 w_px, h_px = PILImage.open(io.BytesIO(png)).size
                 w = width * block.width
                 out += [Image(io.BytesIO(png), width=w, height=w * h_px / w_px), Spacer(1, 6)]
-    return out
+    return _keep_with_next(out)
+
+
+class _Keep:
+    """Marks a heading that must stay on the page of what follows it."""
+
+    def __init__(self, flowable):
+        self.flowable = flowable
+
+
+def _keep_with_next(items: list) -> list:
+    """Each heading together with the flowable after it (no heading alone at a page's foot)."""
+    from reportlab.platypus import KeepTogether
+    out, held = [], []
+    for item in items:
+        if isinstance(item, _Keep):
+            held.append(item.flowable)
+        elif held and type(item).__name__ not in ("CondPageBreak", "Spacer"):
+            # never nest KeepTogether: its wrap reports a huge height, which would force a page break
+            content = list(item._content) if isinstance(item, KeepTogether) else [item]
+            # a long table flows on (maxHeight): its first rows stay with the heading, no empty page end
+            out.append(KeepTogether(held + content, maxHeight=400))
+            held = []
+        else:
+            out.append(item)
+    return out + held
 
 
 def write_pdf(parts, target: Path, title: str, lang: str) -> None:
