@@ -58,7 +58,19 @@ def _parser() -> argparse.ArgumentParser:
                      help="a report notebook parameter, as for papermill (validated first)")
     rep.add_argument("--force", action="store_true", help="replace a report of the same name and date made from other inputs")
     rep.add_argument("--quiet", action="store_true", help="no progress output")
+    dash = sub.add_parser("dashboard", help="the dashboard in the browser (Voila on 127.0.0.1; Ctrl-C stops it)")
+    dash.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    dash.add_argument("--no-browser", action="store_true", help="do not open the browser, only print the address")
+    dash.add_argument("--save-dir", default=None, help="folder for saved scenarios (default: params/saved)")
     return ap
+
+
+def _dashboard(args) -> int:
+    from .outputs.dashboard import serve
+    if not 1 <= args.port <= 65535:
+        print(f"error: --port: expected a port number between 1 and 65535, got {args.port}", file=sys.stderr)
+        return 2
+    return serve(args.port, not args.no_browser, args.save_dir)
 
 
 def _report(args) -> int:
@@ -185,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
         return _report(args)
+    if args.command == "dashboard":
+        return _dashboard(args)
     try:
         result, fmt = COMMANDS[args.command](args)
     except InputError as exc:

@@ -43,3 +43,24 @@ def both(key: str) -> str:
     """``Indonesian / English``."""
     a, b = TEXT[key]
     return f"{a} / {b}"
+
+
+#: declared-income options (``params/assumptions/income.yaml``) by key: Indonesian, English
+INCOME_OPTIONS = {
+    "floor": ("Batas bawah BPU", "BPU floor"),
+    "ump_2023": ("UMP NTT 2023", "NTT minimum wage 2023"),
+    "ump_2024": ("UMP NTT 2024", "NTT minimum wage 2024"),
+    "ump_2025": ("UMP NTT 2025", "NTT minimum wage 2025"),
+}
+
+
+def income_option_label(key: str, amount: float, lang: str | None = None) -> str:
+    """``Batas bawah BPU / BPU floor: Rp 1.000.000``; an option without a label is shown by its
+    amount alone (``Rp 1.500.000``), never by its key."""
+    from .formatting import rupiah
+    shown = rupiah(amount, 0 if float(amount).is_integer() else 2)
+    names = INCOME_OPTIONS.get(key)
+    if names is None:
+        return shown
+    name = f"{names[0]} / {names[1]}" if lang is None else names[LANGUAGES.index(lang)]
+    return f"{name}: {shown}"

@@ -1,0 +1,308 @@
+"""The dashboard's front end (ipywidgets): controls on the left, key figures with their difference
+from the baseline and the chart on the right, saving and downloads below; served by Voila
+(``python -m sim dashboard``) or shown in JupyterLab (``notebooks/explore.ipynb``).
+
+No model logic here: :class:`sim.outputs.explorer.ExplorerModel` computes, :mod:`.explorer_html`
+writes the figures, :mod:`.fields` reads what is typed, :mod:`.scenario_save` saves.  Charts are
+drawn on matplotlib ``Figure`` objects without pyplot, so nothing is ever shown twice (no frozen
+copy of a chart under the live one) and the kernel starts faster.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+from ..common.paths import PARAMS_DIR, relative
+from . import explorer_html
+from .explorer import ExplorerModel, figures
+from .fields import FieldSpec, NumberField
+from .scenario_save import SaveError, safe_stem, scenario_text, target_for
+
+#: the folder the dashboard saves scenarios in (``SIM_DASHBOARD_SAVE_DIR`` overrides it)
+SAVE_DIR = PARAMS_DIR / "saved"
+
+FIELDS = [
+    ("Anggaran / Budget", [
+        FieldSpec("allocation", ("Alokasi anggaran (Rp)", "Budget allocation"), "rupiah", 0, 1e13),
+        FieldSpec("months", ("Lama dibayar (bulan)", "Months paid for"), "whole", 1, 480),
+    ]),
+    ("Peserta / Workers", [
+        FieldSpec("workers", ("Jumlah peserta", "Number of workers"), "count", 1, 10_000_000),
+        FieldSpec("share", ("Bagian ditanggung", "Share covered"), "percent", 0.1, 1.0, 0.05),
+    ]),
+    ("JHT (jaminan hari tua) / Old-age savings", [
+        FieldSpec("jht_rate", ("Iuran JHT", "JHT rate of income"), "percent", 0.0, 0.1, 0.005),
+        FieldSpec("jht_share", ("Dibayar Pemda", "Paid by the regency"), "percent", 0.0, 1.0, 0.05),
+        FieldSpec("jht_return", ("Hasil JHT setahun", "JHT return a year"), "percent", 0.0, 0.12, 0.0025),
+        FieldSpec("years", ("Tahun kepesertaan", "Years of membership"), "whole", 1, 40, 1),
+    ]),
+    ("Asumsi risiko / Risk assumptions", [
+        FieldSpec("loading", ("Pengali kematian", "Mortality multiplier"), "factor", 0.25, 3.0, 0.05),
+        FieldSpec("frequency", ("Pengali kecelakaan", "Accident multiplier"), "factor", 0.0, 5.0, 0.1),
+    ]),
+]
+
+CSS = """<style>
+.sim-dash {font-size: 13px; color: #222; line-height: 1.25}
+.sim-dash .widget-html-content {line-height: 1.3; font-size: 13px}
+.sim-dash .widget-html {margin-top: 1px; margin-bottom: 1px}
+.sim-dash .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 0 !important}
+.sim-dash .head {font-size: 17px; font-weight: 600; margin: 0 0 2px 0}
+.sim-dash .sub {color: #555; font-size: 12px}
+.sim-dash .sec {font-weight: 600; color: #1f4e79; margin: 6px 0 1px 0; border-bottom: 1px solid #d0dbe8}
+.sim-dash .lbl-id {font-weight: 500}
+.sim-dash .lbl-en, .sim-dash small, .sim-dash .c-en {color: #6b6b6b; font-size: 11px}
+.sim-dash .lbl-en {display: block}
+.sim-dash .widget-text input {text-align: right}
+.sim-dash .bad input {border-color: #c0392b !important; background: #fdecea}
+.sim-dash .msg-bad {color: #b03a2e; font-size: 12px; display: block; max-width: 420px}
+.sim-dash .cards {display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 4px}
+.sim-dash .card {flex: 1 1 130px; min-width: 130px; border: 1px solid #d0dbe8; border-radius: 4px;
+  padding: 4px 7px; background: #f7fafd}
+.sim-dash .card.bad {background: #fdf1ef; border-color: #e6b0aa}
+.sim-dash .c-id {font-weight: 600; font-size: 12px}
+.sim-dash .card .val {display: block; font-size: 16px; font-weight: 700; margin: 1px 0; white-space: nowrap}
+.sim-dash .c-note {font-size: 11px; color: #444}
+.sim-dash .c-delta {font-size: 11.5px}
+.sim-dash .delta {font-weight: 600; color: #1f4e79; white-space: nowrap}
+.sim-dash .delta.same {color: #777; font-weight: 400}
+.sim-dash .vs {color: #777}
+.sim-dash table {border-collapse: collapse; margin-bottom: 6px}
+.sim-dash td, .sim-dash th {padding: 2px 6px; border-bottom: 1px solid #e5e5e5; vertical-align: top}
+.sim-dash td.num {text-align: right; white-space: nowrap}
+.sim-dash tr.total td {font-weight: 600}
+.sim-dash .details {max-height: 440px; overflow: auto; display: flex; flex-wrap: wrap; gap: 12px}
+.sim-dash .base {font-size: 11px; color: #555}
+.sim-dash .notice {color: #b03a2e; font-weight: 600}
+.sim-dash .saved {color: #1e7d32}
+.sim-dash .dl a {margin-right: 14px}
+.sim-dash .jht-off {opacity: 0.45}
+</style>"""
+
+
+def is_public() -> bool:
+    """True on a shared server (Binder, JupyterHub): saving there is temporary, downloads matter."""
+    return any(os.environ.get(k) for k in ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST",
+                                           "JUPYTERHUB_SERVICE_PREFIX"))
+
+
+def data_link(data: bytes, mime: str, filename: str, text: str, link_id: str) -> str:
+    """A download link carrying its file (no server file to fetch, works on Binder too)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f"<a id='{link_id}' download='{html.escape(filename)}' href='data:{mime};base64,{b64}'>"
+            f"{html.escape(text)}</a>")
+
+
+class Explorer:
+    """The dashboard.  ``controls`` maps control names to objects with a settable ``value``."""
+
+    def __init__(self, scenario_file: Path | str, save_dir: Path | str | None = None):
+        import ipywidgets as w
+        from matplotlib.figure import Figure
+
+        self.model = ExplorerModel(scenario_file)
+        self.save_dir = Path(save_dir or os.environ.get("SIM_DASHBOARD_SAVE_DIR") or SAVE_DIR)
+        d = self.model.defaults()
+        self.fields: dict[str, NumberField] = {}
+        left = [w.HTML(CSS)]
+        for title, specs in FIELDS:
+            left.append(w.HTML(f"<div class='sec'>{html.escape(title)}</div>"))
+            for spec in specs:
+                f = NumberField(spec, d[spec.key], self._changed)
+                self.fields[spec.key] = f
+                left.append(f.widget)
+            if title.startswith("Peserta"):
+                self.income = w.Dropdown(options=self.model.income_options(), value=d["income"],
+                                         layout=w.Layout(width="250px"))
+                self.income.add_class("f-income")
+                left.append(w.HBox([w.HTML("<span class='lbl-id'>Penghasilan dilaporkan</span>"
+                                           "<span class='lbl-en'>Declared income a month</span>",
+                                           layout=w.Layout(width="168px", min_width="168px")), self.income]))
+            if title.startswith("JHT"):
+                self.jht = w.Checkbox(value=d["jht"], description="JHT ikut / JHT on", indent=False,
+                                      layout=w.Layout(width="auto"))
+                self.jht.add_class("f-jht")
+                left.insert(len(left) - len(specs), self.jht)
+        self.controls = {"jht": self.jht, "income": self.income, **self.fields}
+        self.jht.observe(self._changed, names="value")
+        self.income.observe(self._changed, names="value")
+
+        sc = self.model.base
+        title = (sc["scenario.title"] or {}).get("id") or sc.name
+        self.header = w.HTML(
+            "<div class='head'>Anggaran jaminan sosial pekerja rentan, Kabupaten Belu "
+            "<span class='sub'>/ Social security budget for vulnerable workers</span></div>"
+            f"<div class='sub'>Dasar / baseline: <b>{html.escape(title)}</b> ({html.escape(relative(self.model.file))}); "
+            "peserta sintetis dari jumlah peserta / a synthetic roster of the number of workers. "
+            "Ketik angka seperti biasa: 6.000 &middot; 1.500.000 &middot; 2,5%</div>")
+        self.notice = w.HTML()
+        self.cards = w.HTML()
+        self.details = w.HTML()
+        self.plot = w.Image(format="png", layout=w.Layout(width="860px", max_width="100%", height="auto"))
+        self.proj_plot = w.Image(format="png", layout=w.Layout(width="860px", max_width="100%", height="auto"))
+        self.tabs = w.Tab(children=[self.plot, self.proj_plot, self.details])
+        for i, t in enumerate(("Klaim setahun / Claims in a year", "Proyeksi / Projection", "Rincian / Details")):
+            self.tabs.set_title(i, t)
+        self.tabs.observe(lambda *_: self._render_visible(), names="selected_index")
+        self._dirty: set[int] = set()
+        self.fig = Figure(figsize=(8.6, 3.25), dpi=100)
+        self.ax = self.fig.subplots()
+        self.fig.subplots_adjust(left=0.09, right=0.985, bottom=0.16, top=0.9)
+        self.proj_fig = Figure(figsize=(8.6, 3.9), dpi=100)
+
+        # saving and downloads
+        self.name = w.Text(value="", placeholder="Nama skenario, mis. Skenario uji Pak Budi",
+                           layout=w.Layout(width="300px"))
+        self.name.add_class("f-name")
+        self.name.observe(lambda *_: self._refresh_downloads(), names="value")
+        self.save_button = w.Button(description="Simpan / Save", icon="save", button_style="primary",
+                                    layout=w.Layout(width="130px"))
+        self.replace_button = w.Button(description="Timpa / Replace", button_style="warning",
+                                       layout=w.Layout(width="140px", display="none"))
+        self.cancel_button = w.Button(description="Batal / Cancel", layout=w.Layout(width="120px", display="none"))
+        self.save_status = w.HTML()
+        self.downloads = w.HTML()
+        self.save_button.on_click(lambda *_: self._save(False))
+        self.replace_button.on_click(lambda *_: self._save(True))
+        self.cancel_button.on_click(lambda *_: self._ask(False))
+        where = ("salinan di server ini sementara: unduh berkasnya / the copy on this server is temporary: "
+                 "download the file") if is_public() else f"disimpan di / saved in {relative(self.save_dir)}/"
+        save_row = w.VBox([
+            w.HBox([w.HTML("<b>Simpan skenario</b> <small>Save scenario</small>", layout=w.Layout(width="150px")),
+                    self.name, self.save_button, self.replace_button, self.cancel_button],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            self.save_status, w.HTML(f"<small>{html.escape(where)}</small>"), self.downloads])
+
+        self.widget = w.VBox([
+            self.header,
+            w.HBox([
+                w.VBox(left, layout=w.Layout(width="440px", min_width="440px", padding="0 10px 0 0")),
+                w.VBox([self.notice, self.cards, self.tabs, save_row], layout=w.Layout(flex="1 1 auto", min_width="0")),
+            ]),
+        ], layout=w.Layout(padding="4px 10px"))
+        self.widget.add_class("sim-dash")
+        self.update()
+
+    # -- values and updates ----------------------------------------------------------------------
+
+    def values(self) -> dict:
+        v = {k: f.value for k, f in self.fields.items()}
+        v["jht"] = bool(self.jht.value)
+        v["income"] = float(self.income.value)
+        return v
+
+    def _changed(self, *_):
+        errors = [f for f in self.fields.values() if f.error]
+        if errors:
+            names = ", ".join(f.spec.label[0] for f in errors)
+            self.notice.value = (f"<div class='notice'>Periksa isian: {html.escape(names)}. Angka di bawah masih "
+                                 "untuk nilai terakhir yang sah / Check the fields marked: the figures below are "
+                                 "still for the last accepted values.</div>")
+        else:
+            self.notice.value = ""
+        self.save_button.disabled = bool(errors)
+        self.update()
+
+    def update(self, *_):
+        """Recompute the figures and redraw the visible chart (the others are redrawn when shown)."""
+        v = self.values()
+        for k in ("jht_rate", "jht_share", "jht_return"):
+            box = self.fields[k].widget
+            (box.remove_class if v["jht"] else box.add_class)("jht-off")
+        try:
+            self.result = self.model.compute(v)
+            f = figures(self.result)
+            diff = self.model.differences(self.result)
+        except Exception as exc:      # never a traceback on the page
+            self.notice.value = ("<div class='notice'>Tidak dapat menghitung dengan nilai ini / could not compute "
+                                 f"with these values ({html.escape(type(exc).__name__)})</div>")
+            return None
+        self.figures, self.diff = f, diff
+        self.cards.value = explorer_html.cards_html(f, diff, int(v["months"]), int(v["years"]), v["jht"])
+        title = (self.model.base["scenario.title"] or {}).get("id") or self.model.base.name
+        self.details.value = explorer_html.details_html(f, diff, int(v["months"]), v["jht"], title)
+        self._dirty = {0, 1}
+        self._render_visible()
+        self._refresh_downloads()
+        return self.result
+
+    def _render_visible(self):
+        idx = self.tabs.selected_index or 0
+        if idx not in self._dirty:
+            return
+        self._dirty.discard(idx)
+        if idx == 0:
+            self._draw_claims(self.result)
+        elif idx == 1:
+            self._draw_projection()
+
+    def _draw_projection(self):
+        from . import plots
+        rows = self.model.projection_rows(self.values())
+        plots.projection_rows_figure(self.proj_fig, rows, lambda a, b: f"{a} / {b}")
+        plots.legends_below(self.proj_fig, rename={"5-95": "persentil / percentile 5-95", "25-75": "persentil / percentile 25-75",
+                                                   "50": "median"})
+        for ax in self.proj_fig.axes:
+            plots.indonesian_ticks(ax)
+        self.proj_fig.subplots_adjust(left=0.08, right=0.985, bottom=0.34, top=0.9, wspace=0.22)
+        self.proj_plot.value = self._png(self.proj_fig)
+
+    def _draw_claims(self, r):
+        from . import plots
+        s = r.summary
+        contrib = s["contributions"]["jkk"] + s["contributions"]["jkm"]
+        plots.claims_distribution(self.ax, r.exact["total"], contrib, s["var_99_5"],
+                                  "Total klaim JKK + JKM setahun / Total claims in a year",
+                                  {"x": "juta rupiah / million rupiah", "y": "Peluang / Probability",
+                                   "var": "VaR 99,5%", "contributions": "Iuran / Contrib."})
+        plots.indonesian_ticks(self.ax, y_percent=True)
+        self.plot.value = self._png(self.fig)
+
+    @staticmethod
+    def _png(fig) -> bytes:
+        import io
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+    # -- saving and downloads --------------------------------------------------------------------
+
+    def _name(self) -> str:
+        return self.name.value.strip() or f"{self.model.base.name}-dasbor"
+
+    def _refresh_downloads(self):
+        name = self._name()
+        target = self.save_dir / f"{safe_stem(name) or 'skenario'}.yaml"
+        links = [data_link(scenario_text(self.model, target, name, self.values()).encode("utf-8"),
+                           "application/x-yaml", target.name, "⬇ Unduh skenario / Download scenario (.yaml)",
+                           "download-scenario")]
+        self.downloads.value = "<div class='dl'>" + "".join(links) + "</div>"
+
+    def _ask(self, asking: bool):
+        self.replace_button.layout.display = "" if asking else "none"
+        self.cancel_button.layout.display = "" if asking else "none"
+        self.save_button.layout.display = "none" if asking else ""
+        if not asking:
+            self.save_status.value = ""
+
+    def _save(self, overwrite: bool):
+        name = self.name.value.strip()
+        try:
+            target = target_for(self.save_dir, name)
+            path = self.model.save(target, name, self.values(), overwrite=overwrite)
+        except SaveError as exc:
+            self._ask(exc.kind == "exists")
+            cls = "notice" if exc.kind != "exists" else "ask"
+            self.save_status.value = f"<span class='{cls}' id='save-message'>{html.escape(exc.message)}</span>"
+            return None
+        self._ask(False)
+        self.save_status.value = (f"<span class='saved' id='save-message'>Disimpan / Saved: "
+                                  f"<code>{html.escape(relative(path))}</code>. Jalankan / run: "
+                                  f"<code>python -m sim run {html.escape(relative(path))}</code></span>")
+        return path
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
