@@ -178,7 +178,8 @@ class ExplorerModel:
         """The settings and parameters of *v* that differ from the scenario file: what a saved
         scenario writes (it extends the file and never copies it)."""
         scen, base = self.scenario_for(v), self.base
-        keys = list(SETTINGS.values()) + ["portfolio.workers", "income.changes", "budget.allocation_changes"]
+        keys = list(SETTINGS.values()) + ["portfolio.workers", "portfolio.roster", "income.changes",
+                                          "budget.allocation_changes"]
         values = {k: _plain(scen[k]) for k in keys if scen[k] != base[k]}
         if "budget.allocation" in values:
             values["budget.allocation"] = _whole(values["budget.allocation"])
