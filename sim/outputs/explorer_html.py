@@ -98,12 +98,11 @@ def cards_html(f: dict, d: dict, months: int, years: int, jht_on: bool) -> str:
     for key, idn, en, note in cards:
         kind = LABELS[key][2]
         bad = " bad" if key == "difference" and f["difference"] < 0 else ""
-        out.append(f"<div class='card{bad}'><div class='c-id'>{html.escape(idn)}</div>"
-                   f"<div class='c-en'>{html.escape(en)}</div>{_value(key, kind, f[key])}"
-                   f"<div class='c-note'>{html.escape(note)}</div>"
-                   f"<div class='c-delta'>{_delta_span(key, kind, d[key])}"
-                   f"{'' if fmt_delta(kind, d[key]) in (SAME, '-') else ' <span class=vs>vs dasar / baseline</span>'}"
-                   "</div></div>")
+        vs = "" if fmt_delta(kind, d[key]) in (SAME, "-") else " <span class='vs'>vs dasar / baseline</span>"
+        out.append(f"<div class='card{bad}'><div class='c-t'><span class='c-id'>{html.escape(idn)}</span> "
+                   f"<span class='c-en'>{html.escape(en)}</span></div>"
+                   f"<div class='c-v'>{_value(key, kind, f[key])} {_delta_span(key, kind, d[key])}{vs}</div>"
+                   f"<div class='c-note'>{html.escape(note)}</div></div>")
     return "<div class='cards'>" + "".join(out) + "</div>"
 
 

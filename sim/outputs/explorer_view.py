@@ -58,14 +58,13 @@ CSS = """<style>
 .sim-dash .widget-text input {text-align: right}
 .sim-dash .bad input {border-color: #c0392b !important; background: #fdecea}
 .sim-dash .msg-bad {color: #b03a2e; font-size: 12px; display: block; max-width: 420px}
-.sim-dash .cards {display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 4px}
-.sim-dash .card {flex: 1 1 130px; min-width: 130px; border: 1px solid #d0dbe8; border-radius: 4px;
-  padding: 4px 7px; background: #f7fafd}
+.sim-dash .cards {display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 5px; margin-bottom: 4px}
+.sim-dash .card {border: 1px solid #d0dbe8; border-radius: 4px; padding: 3px 7px; background: #f7fafd}
 .sim-dash .card.bad {background: #fdf1ef; border-color: #e6b0aa}
 .sim-dash .c-id {font-weight: 600; font-size: 12px}
-.sim-dash .card .val {display: block; font-size: 16px; font-weight: 700; margin: 1px 0; white-space: nowrap}
+.sim-dash .card .val {font-size: 16px; font-weight: 700; white-space: nowrap; margin-right: 4px}
+.sim-dash .c-v {margin: 1px 0}
 .sim-dash .c-note {font-size: 11px; color: #444}
-.sim-dash .c-delta {font-size: 11.5px}
 .sim-dash .delta {font-weight: 600; color: #1f4e79; white-space: nowrap}
 .sim-dash .delta.same {color: #777; font-weight: 400}
 .sim-dash .vs {color: #777}
@@ -178,10 +177,10 @@ class Explorer:
         self.widget = w.VBox([
             self.header,
             w.HBox([
-                w.VBox(left, layout=w.Layout(width="440px", min_width="440px", padding="0 10px 0 0")),
+                w.VBox(left, layout=w.Layout(width="430px", min_width="430px", padding="0 8px 0 0")),
                 w.VBox([self.notice, self.cards, self.tabs, save_row], layout=w.Layout(flex="1 1 auto", min_width="0")),
             ]),
-        ], layout=w.Layout(padding="4px 10px"))
+        ], layout=w.Layout(padding="0 4px"))
         self.widget.add_class("sim-dash")
         self.update()
 
