@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.outputs.explorer import Explorer  # noqa: E402
+from sim.outputs.explorer_view import Explorer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MOVES = {

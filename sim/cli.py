@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
     dash.add_argument("--no-browser", action="store_true", help="do not open the browser, only print the address")
     dash.add_argument("--save-dir", default=None, help="folder for saved scenarios (default: params/saved)")
+    dash.add_argument("--preheat", type=int, default=1, metavar="N",
+                      help="kernels kept ready with the dashboard computed (default 1, about 150 MB each; 0: none)")
     return ap
 
 
@@ -70,7 +72,10 @@ def _dashboard(args) -> int:
     if not 1 <= args.port <= 65535:
         print(f"error: --port: expected a port number between 1 and 65535, got {args.port}", file=sys.stderr)
         return 2
-    return serve(args.port, not args.no_browser, args.save_dir)
+    if not 0 <= args.preheat <= 4:
+        print(f"error: --preheat: expected 0 to 4 kernels, got {args.preheat}", file=sys.stderr)
+        return 2
+    return serve(args.port, not args.no_browser, args.save_dir, args.preheat)
 
 
 def _report(args) -> int:

@@ -218,5 +218,15 @@ def test_the_download_gives_the_scenario_file(page, server, tmp_path):
     shutil.copy(target, tmp_path / "copy.yaml")
     from sim.inputs.scenario import load_scenario
     assert load_scenario(target)["portfolio.workers"] == 7000
+    # the current figures as Excel: prepared on request, then downloaded
+    page.get_by_role("button", name="Siapkan Excel / Prepare Excel").click()
+    with page.expect_download() as info:
+        page.locator("#download-excel").click()
+    xlsx = tmp_path / info.value.suggested_filename
+    info.value.save_as(str(xlsx))
+    assert xlsx.name == "skenario-uji-pak-budi-angka.xlsx"
+    from openpyxl import load_workbook
+    rows = {r[0]: r[1:] for r in load_workbook(xlsx)["Angka"].iter_rows(min_row=4, values_only=True) if r and r[0]}
+    assert rows["Kebutuhan anggaran / Budget need"][:2] == (7000 * 16_800 * 12, 5892 * 16_800 * 12)
     _type(page, "workers", "5.892")
     print(f"blocked outside requests: {len(page.blocked)}")

@@ -196,3 +196,23 @@ def test_dashboard_command_refuses_bad_ports():
         r = subprocess.run([sys.executable, "-m", "sim", "dashboard", "--port", str(port), "--no-browser"],
                            capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 2 and "sedang dipakai" in r.stderr and "in use" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_figures_as_an_excel_workbook(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+    ex = _explorer(tmp_path)
+    ex.jht.value = True
+    ex._prepare_excel()
+    link = re.search(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", ex.excel_link.value)
+    assert link.group(1) == "belu-2023-dasbor-angka.xlsx" and ex.excel_button.layout.display == "none"
+    wb = load_workbook(io.BytesIO(base64.b64decode(link.group(2))))
+    assert wb.sheetnames == ["Angka", "Program", "Pilihan"]
+    rows = {r[0]: r[1:] for r in wb["Angka"].iter_rows(min_row=4, values_only=True) if r and r[0]}
+    need = rows["Kebutuhan anggaran / Budget need"]
+    assert need[:3] == (5892 * 36_800 * 12, 5892 * 16_800 * 12, 5892 * 20_000 * 12)      # numbers, not text
+    assert wb["Angka"]["B4"].number_format.startswith('"Rp "')
+    assert rows["Rasio klaim JKK + JKM / Loss ratio JKK + JKM"][0] == pytest.approx(0.697, abs=5e-4)
+    ex.fields["workers"].value = 6000                      # figures changed: the old workbook is withdrawn
+    assert ex.excel_link.value == "" and ex.excel_button.layout.display == ""

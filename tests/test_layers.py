@@ -87,10 +87,10 @@ def test_no_import_cycles():
 
 
 def test_the_walk_sees_relative_and_lazy_imports():
-    # the checker itself: model imports the law and risk; the explorer imports plots inside a function
+    # the checker itself: model imports the law and risk; the dashboard view imports plots inside a function
     assert "sim.law.contributions" in GRAPH["sim.analyses.model"]
     assert "sim.risk.aggregate" in GRAPH["sim.analyses.model"]
-    assert "sim.outputs.plots" in GRAPH["sim.outputs.explorer"]
+    assert "sim.outputs.plots" in GRAPH["sim.outputs.explorer_view"]
     assert layer("sim.outputs.plots") > layer("sim.risk.claims") > layer("sim.common.errors")
 
 

@@ -78,6 +78,7 @@ def voila_config(port: int, pool_size: int = 1, max_kernels: int = MAX_KERNELS):
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.file_allowlist = []    # the page needs no file from the folder
+    c.VoilaConfiguration.extension_denylist = ["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]
     c.VoilaConfiguration.multi_kernel_manager_class = limited_kernel_manager()
     c.LimitedKernelManager.max_kernels = max_kernels + pool_size
     c.MappingKernelManager.cull_idle_timeout = CULL_IDLE

@@ -163,6 +163,10 @@ class Explorer:
         self.cancel_button = w.Button(description="Batal / Cancel", layout=w.Layout(width="120px", display="none"))
         self.save_status = w.HTML()
         self.downloads = w.HTML()
+        self.excel_button = w.Button(description="Siapkan Excel / Prepare Excel", icon="table",
+                                     layout=w.Layout(width="220px"))
+        self.excel_link = w.HTML()
+        self.excel_button.on_click(lambda *_: self._prepare_excel())
         self.save_button.on_click(lambda *_: self._save(False))
         self.replace_button.on_click(lambda *_: self._save(True))
         self.cancel_button.on_click(lambda *_: self._ask(False))
@@ -172,7 +176,8 @@ class Explorer:
             w.HBox([w.HTML("<b>Simpan skenario</b> <small>Save scenario</small>", layout=w.Layout(width="150px")),
                     self.name, self.save_button, self.replace_button, self.cancel_button],
                    layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.save_status, w.HTML(f"<small>{html.escape(where)}</small>"), self.downloads])
+            self.save_status, w.HTML(f"<small>{html.escape(where)}</small>"),
+            w.HBox([self.downloads, self.excel_button, self.excel_link], layout=w.Layout(align_items="center"))])
 
         self.widget = w.VBox([
             self.header,
@@ -278,6 +283,25 @@ class Explorer:
                            "application/x-yaml", target.name, "⬇ Unduh skenario / Download scenario (.yaml)",
                            "download-scenario")]
         self.downloads.value = "<div class='dl'>" + "".join(links) + "</div>"
+        self.excel_link.value = ""                   # the figures changed: prepare the workbook again
+        self.excel_button.layout.display = ""
+
+    def _prepare_excel(self):
+        """The current figures as a workbook, offered as a download link (built on request: the
+        workbook takes longer than a figure update)."""
+        from .explorer_xlsx import workbook_bytes
+        try:
+            data = workbook_bytes(self.figures, self.model.baseline(), self.values(),
+                                  f"Dasbor / Dashboard: {self._name()}", self.income.label or "")
+        except Exception as exc:        # never a traceback on the page
+            self.excel_link.value = (f"<span class='notice'>Excel tidak dapat dibuat / could not be written "
+                                     f"({html.escape(type(exc).__name__)})</span>")
+            return
+        stem = safe_stem(self._name()) or "skenario"
+        self.excel_link.value = "<div class='dl'>" + data_link(
+            data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}-angka.xlsx",
+            "⬇ Unduh angka / Download figures (.xlsx)", "download-excel") + "</div>"
+        self.excel_button.layout.display = "none"
 
     def _ask(self, asking: bool):
         self.replace_button.layout.display = "" if asking else "none"
