@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCENARIO ?= params/belu-2023.yaml
 
-.PHONY: run summary test browser bench bench-engine clean-venv
+.PHONY: run summary test browser bench bench-engine clean-venv dashboard
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ bench-engine: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# the dashboard in the browser (Voila on 127.0.0.1; Ctrl-C stops it): make dashboard [PORT=8866]
+dashboard: $(STAMP)
+	$(PY) -m sim dashboard $(if $(PORT),--port $(PORT))

@@ -216,3 +216,25 @@ def test_the_figures_as_an_excel_workbook(tmp_path):
     assert rows["Rasio klaim JKK + JKM / Loss ratio JKK + JKM"][0] == pytest.approx(0.697, abs=5e-4)
     ex.fields["workers"].value = 6000                      # figures changed: the old workbook is withdrawn
     assert ex.excel_link.value == "" and ex.excel_button.layout.display == ""
+
+
+def test_binder_configuration(tmp_path):
+    """postBuild writes a valid server config for Voila's extension (same settings as the command),
+    and environment.yml installs the project with Voila, as Binder needs."""
+    import os
+    import stat
+
+    from sim.outputs.dashboard import CULL_IDLE, voila_config
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & stat.S_IXUSR
+    subprocess.run(["bash", str(post)], check=True, env={**os.environ, "HOME": str(tmp_path)}, timeout=60)
+    cfg = json.loads((tmp_path / ".jupyter" / "jupyter_server_config.json").read_text())
+    c = voila_config(8866)
+    assert cfg["VoilaConfiguration"]["show_tracebacks"] is False and cfg["VoilaConfiguration"]["file_allowlist"] == []
+    assert cfg["VoilaConfiguration"]["extension_denylist"] == c.VoilaConfiguration.extension_denylist
+    assert cfg["MappingKernelManager"]["cull_idle_timeout"] == CULL_IDLE
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert any(d.startswith("voila") for d in deps)
+    assert {"pip": ["-e ."]} in env["dependencies"] or any(
+        isinstance(d, dict) and "-e ." in d.get("pip", []) for d in env["dependencies"])
