@@ -41,6 +41,7 @@ def limited_kernel_manager():
     A page that would start one more kernel gets HTTP 503 with a bilingual message; refilling the
     preheated pool waits until a kernel has gone instead (shut down by its page, or culled)."""
     import asyncio
+    import subprocess
 
     import tornado.web
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -57,6 +58,10 @@ def limited_kernel_manager():
                         await asyncio.sleep(1.0)
                 elif len(self) >= self.max_kernels:
                     raise tornado.web.HTTPError(503, reason=TOO_MANY)
+            # kernels write nothing on the person's terminal (a kernel stopped while starting would
+            # print a traceback there); what goes wrong in a page is reported on the page
+            kwargs.setdefault("stdout", subprocess.DEVNULL)
+            kwargs.setdefault("stderr", subprocess.DEVNULL)
             return await super().start_kernel(*args, **kwargs)
 
     return LimitedKernelManager
@@ -71,6 +76,7 @@ def voila_config(port: int, pool_size: int = 1, max_kernels: int = MAX_KERNELS):
     c.Voila.port_retries = 0
     c.Voila.open_browser = False               # opened here, once the page is ready
     c.Voila.log_level = "ERROR"                # our own lines say what happens
+    c.Voila.tornado_settings = {"ws_ping_timeout": 30000}   # = the ping interval (tornado warns otherwise)
     if os.name == "posix":
         c.KernelManager.transport = "ipc"      # local sockets, not TCP (and no ipykernel warning)
     c.VoilaConfiguration.preheat_kernel = pool_size > 0
