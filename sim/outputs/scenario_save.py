@@ -107,7 +107,8 @@ def save_scenario(model, target: Path, name: str, v: dict, title: str | None = N
     title = title or name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_scenario(target, model.file, stem, values, params, {"id": title, "en": title}, header=HEADER)
+        write_scenario(target, model.file, stem, values, params, {"id": title, "en": title}, header=HEADER,
+                       **_overwrite_kw(overwrite))
     except InputError as exc:       # not expected: the controls only produce valid values
         what = "; ".join(p.message for p in exc.problems)
         raise SaveError("failed", f"Skenario tidak sah, tidak disimpan / invalid scenario, not saved: {what}") from None
@@ -116,6 +117,13 @@ def save_scenario(model, target: Path, name: str, v: dict, title: str | None = N
                                   f"{exc.strerror or type(exc).__name__}") from None
     _readable(target)
     return target
+
+
+def _overwrite_kw(overwrite: bool) -> dict:
+    """``overwrite=...`` for a writer that refuses existing files by itself (issue 9); the checks
+    above have already asked the person, so a confirmed replacement passes it on."""
+    import inspect
+    return {"overwrite": overwrite} if "overwrite" in inspect.signature(write_scenario).parameters else {}
 
 
 def _readable(path: Path) -> None:
