@@ -109,10 +109,9 @@ def cards_html(f: dict, d: dict, months: int, years: int, jht_on: bool) -> str:
 def details_html(f: dict, d: dict, months: int, jht_on: bool, baseline_title: str) -> str:
     """Every figure with its baseline difference: by programme, then the budget and risk figures."""
     progs = [("jkk", "JKK"), ("jkm", "JKM")] + ([("jht", "JHT")] if jht_on or f["contributions.jht"] else [])
-    head = ("<tr><th>Program / Programme</th><th>Iuran setahun<br><small>Contributions a year</small></th><th>±</th>"
-            f"<th>Kebutuhan {months} bln<br><small>Need, {months} mo</small></th><th>±</th>"
-            "<th>Klaim harapan<br><small>Expected claims</small></th><th>±</th>"
-            "<th>Rasio klaim<br><small>Loss ratio</small></th><th>±</th></tr>")
+    head = ("<tr><th>Program / Programme</th><th>Iuran setahun<br><small>Contributions a year</small></th>"
+            f"<th>Kebutuhan {months} bln<br><small>Need, {months} mo</small></th>"
+            "<th>Klaim harapan<br><small>Expected claims</small></th><th>Rasio klaim<br><small>Loss ratio</small></th></tr>")
     rows = []
     for p, name in progs + [("total", "Jumlah / Total")]:
         need = f["required"] if p == "total" else f[f"need.{p}"]
@@ -123,7 +122,7 @@ def details_html(f: dict, d: dict, months: int, jht_on: bool, baseline_title: st
                  (f"claims.{p}", "rupiah", f[f"claims.{p}"] if risk else None, d[f"claims.{p}"] if risk else None),
                  (f"loss_ratio.{p}", "percent", f[f"loss_ratio.{p}"] if risk else None,
                   d[f"loss_ratio.{p}"] if risk else None)]
-        tds = "".join(f"<td class='num'>{_value('t-' + k, kind, x)}</td><td class='num'>{_delta_span('t-' + k, kind, dx)}</td>"
+        tds = "".join(f"<td class='num'>{_value('t-' + k, kind, x)}<br>{_delta_span('t-' + k, kind, dx)}</td>"
                       for k, kind, x, dx in cells)
         rows.append(f"<tr{' class=total' if p == 'total' else ''}><td>{name}</td>{tds}</tr>")
     keys = ["allocation", "required", "difference", "worker_years", "months_covered", "workers", "expected_deaths",

@@ -71,6 +71,7 @@ CSS = """<style>
 .sim-dash table {border-collapse: collapse; margin-bottom: 6px}
 .sim-dash td, .sim-dash th {padding: 2px 6px; border-bottom: 1px solid #e5e5e5; vertical-align: top}
 .sim-dash td.num {text-align: right; white-space: nowrap}
+.sim-dash td.num .delta {font-size: 11.5px}
 .sim-dash tr.total td {font-weight: 600}
 .sim-dash .details {max-height: 440px; overflow: auto; display: flex; flex-wrap: wrap; gap: 12px}
 .sim-dash .base {font-size: 11px; color: #555}
