@@ -152,7 +152,7 @@ def explorer_child(repeats):
     """One control change after another in a real Explorer (Agg backend); prints the median as JSON."""
     import matplotlib
     matplotlib.use("Agg")
-    from sim.outputs.explorer import Explorer
+    from sim.outputs.explorer_view import Explorer
     moves = {"jht": (True, False), "jht_rate": (0.03, 0.02), "income": (2123994.0, 1000000.0), "share": (0.8, 1.0),
              "workers": (6500, 5892), "loading": (1.3, 1.0), "frequency": (2.0, 1.0), "jht_return": (0.07, 0.06),
              "years": (20, 10), "jht_share": (0.5, 1.0)}
