@@ -103,6 +103,8 @@ def test_every_report_parameter_problem_is_reported_in_one_pass_before_a_kernel(
     (("-p", "overrides", "[programs.jht=maybe]"), "programs.jht"),
     (("--set", "budget.months=0"), "budget.months"),
     (("--set", "programs.jkk=false", "--set", "programs.jkm=false"), "every programme is switched off"),
+    (("-p", "title", "x" * 201), "at most 200 characters"),
+    (("-p", "fingerprint", "abc"), "set by the report command itself"),
 ])
 def test_each_bad_report_parameter_is_exit_2(tmp_path, capsys, args, expected):
     lines = _refused(tmp_path, capsys, *args)

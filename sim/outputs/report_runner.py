@@ -29,6 +29,7 @@ from . import report_files as F
 NOTEBOOK = PROJECT / "notebooks" / "report.ipynb"
 _TYPES = {"str": str, "int": int, "float": (int, float), "list": list, "bool": bool, "dict": dict}
 _RUNNER_ONLY = ("summary_json", "fingerprint")
+TITLE_MAX = 200
 
 
 class Result(dict):
@@ -142,6 +143,9 @@ def check(scenario_file: str, sets: list[str], out: Path, language: str, monte_c
     mc = extra.pop("monte_carlo_years", 100_000 if monte_carlo_years is None else monte_carlo_years)
     years = extra.pop("projection_years", 10)
     problems += check_parameters(lang, mc, years)
+    title = extra.get("title", "")
+    if isinstance(title, str) and len(title) > TITLE_MAX:
+        problems.append(Problem("-p", "title", f"expected at most {TITLE_MAX} characters, got {len(title)}"))
     experience = extra.pop("experience", "")
     if isinstance(experience, str) and experience:
         from ..inputs.experience import read_experience
