@@ -23,6 +23,7 @@ def build_portfolio(scen) -> Portfolio:
     if roster is not None:
         pf = read_roster(roster, scen.start, income, scen.param("policy.contributions.income_floor"),
                          float(scen["portfolio.prior_membership_months"]), display=str(scen["portfolio.roster"]),
+                         sheet=None if scen["portfolio.roster_sheet"] is None else str(scen["portfolio.roster_sheet"]),
                          cover_until=until)
         want = scen["portfolio.workers"]
         if want is not None and want != pf.workers:

@@ -41,6 +41,9 @@ class Portfolio:
     income      declared income (rupiah a month)
     exposure    fraction of the year the cell is covered (0-1)
     membership  months of membership when its cover in the year begins
+    cell_villages  for a roster: ``(cell, village, count)`` triplets, how many workers of each cell
+                live in each village (an index into ``village_names``); None for a synthetic
+                roster, whose villages are drawn independently of the cells
     """
 
     count: np.ndarray
@@ -53,6 +56,7 @@ class Portfolio:
     village_names: list[str] = field(default_factory=list)
     village_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     source: str = "synthetic"
+    cell_villages: tuple | None = None
 
     @property
     def workers(self) -> int:
@@ -72,15 +76,17 @@ class Portfolio:
 
     def scaled(self, factor: int) -> "Portfolio":
         """The same portfolio with every cell count multiplied by a whole *factor*."""
+        cv = self.cell_villages
         return Portfolio(self.count * factor, self.age, self.male, self.occupation, self.income,
                          self.exposure, self.membership, self.village_names,
-                         self.village_counts * factor, self.source)
+                         self.village_counts * factor, self.source,
+                         None if cv is None else (cv[0], cv[1], cv[2] * factor))
 
     def with_income(self, income: float) -> "Portfolio":
         """The same workers, all declaring *income* rupiah a month."""
         return Portfolio(self.count, self.age, self.male, self.occupation,
                          np.full_like(self.income, float(income)), self.exposure, self.membership,
-                         self.village_names, self.village_counts, self.source)
+                         self.village_names, self.village_counts, self.source, self.cell_villages)
 
 
 def load_villages(kind: str = "desa") -> list[tuple[str, str, str]]:
@@ -165,15 +171,18 @@ def concat(parts: list[Portfolio]) -> Portfolio:
 
 
 def from_workers(age, male, occupation, income, exposure, membership, villages=None, source="roster") -> Portfolio:
-    """Group per-worker arrays into cells of identical workers (used for roster files)."""
+    """Group per-worker arrays into cells of identical workers (used for roster files); with
+    *villages*, also how many workers of each cell live in each village (``cell_villages``)."""
     keys = np.rec.fromarrays([np.asarray(age), np.asarray(male), np.asarray(occupation),
                               np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
                               np.round(np.asarray(membership, float), 3)])
-    uniq, counts = np.unique(keys, return_counts=True)
-    names, vcounts = [], np.zeros(0, dtype=np.int64)
+    uniq, cell_of, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    names, vcounts, cv = [], np.zeros(0, dtype=np.int64), None
     if villages is not None:
-        names, vcounts = np.unique(np.asarray(villages), return_counts=True)
-        names = list(names)
+        names, village_of, vcounts = np.unique(np.asarray(villages), return_inverse=True, return_counts=True)
+        names = [str(x) for x in names]
+        pair, n = np.unique(cell_of.ravel() * len(names) + village_of.ravel(), return_counts=True)
+        cv = (pair // len(names), pair % len(names), n.astype(np.int64)) if len(names) else None
     return Portfolio(counts.astype(np.int64), uniq["f0"].astype(int), uniq["f1"].astype(bool),
                      uniq["f2"].astype(int), uniq["f3"].astype(float), uniq["f4"].astype(float),
-                     uniq["f5"].astype(float), names, np.asarray(vcounts, dtype=np.int64), source)
+                     uniq["f5"].astype(float), names, np.asarray(vcounts, dtype=np.int64), source, cv)

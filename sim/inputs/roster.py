@@ -1,62 +1,375 @@
-"""Reading a real roster file (CSV out of Excel) into a :class:`~sim.inputs.portfolio.Portfolio`.
+"""Reading a real roster (an Excel workbook or a CSV, as village offices keep them) into a
+:class:`~sim.inputs.portfolio.Portfolio`.
 
-Accepted: UTF-8 with or without a byte-order mark, CRLF or LF line ends, comma or
-semicolon separators.  Required columns ``village``, ``sex`` (M/F, or L/P),
-``age`` or ``birth_date``, ``occupation`` (as written on ID cards and village
-rosters, e.g. ``Petani/Pekebun``; see ``params/data/occupation_names.csv``).
-Optional ``id``, ``nik``, ``name``, ``declared_income``, ``enrolled_from``,
-``enrolled_to``.  Every row is validated and every problem reported with its row
-number.  Names and NIKs are read only to flag duplicates; they are never stored,
-printed or written anywhere.
+Columns are found by meaning in Indonesian or English (:mod:`sim.inputs.roster_headers`): desa,
+jenis kelamin, umur or tanggal lahir, pekerjaan are required; NIK, nama, nomor peserta,
+penghasilan, mulai, sampai, kecamatan are optional; ``No`` and the like are read past.  Cells are
+read as :mod:`sim.inputs.roster_values` says.  Every row is validated, every problem reported with
+its row number as the spreadsheet shows it and the column's letter, all in one pass, each message
+in Indonesian then English.  No cell value (names, NIK, anything) is ever stored beyond this
+module, printed, logged or written: messages name the row and the column, and a suggestion
+("did you mean") is always a name from the reference lists, never the cell.
+
+Each distinct value of a column is parsed once and the rows follow by numpy indexing, so a
+roster of 10^5 rows is read in a fraction of a second from CSV (openpyxl's own parsing dominates
+for ``.xlsx``).
 """
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from ..common.errors import Problems
-from ..common.paths import PARAMS_DIR
-from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers, load_villages
+from . import roster_values as V
+from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
+from .roster_files import bi, open_rows
+from .roster_headers import HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, recognised, suggest_column
 
-REQUIRED = ("village", "sex", "occupation")
-OPTIONAL = ("age", "birth_date", "id", "nik", "name", "declared_income", "enrolled_from", "enrolled_to")
-SEX = {"m": True, "l": True, "f": False, "p": False}
 _MAX_ROWS_LISTED = 10
+_MAX_PROBLEM_LINES = 40
+TEMPLATE = "params/templates/roster-template.xlsx"
 
+
+class _Grouped:
+    """Row problems grouped by (column, message), listed with their row numbers."""
+
+    def __init__(self):
+        self.groups: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, rows, where: str, message: str):
+        rows = [int(r) for r in np.atleast_1d(rows)]
+        if rows:
+            self.groups.setdefault((where, message), []).extend(rows)
+
+    def flush(self, file: str, problems: Problems):
+        items = sorted(self.groups.items(), key=lambda kv: min(kv[1]))
+        for (where, message), rows in items[:_MAX_PROBLEM_LINES]:
+            rows = sorted(rows)
+            listed = ", ".join(map(str, rows[:_MAX_ROWS_LISTED]))
+            if len(rows) > _MAX_ROWS_LISTED:
+                listed += f" (+{len(rows) - _MAX_ROWS_LISTED} lainnya/more)"
+            loc = f"baris/row {listed}" + (f", {where}" if where else "")
+            problems.add(file, loc, message)
+        if len(items) > _MAX_PROBLEM_LINES:
+            n = len(items) - _MAX_PROBLEM_LINES
+            problems.add(file, "", bi(f"dan {n} masalah lain", f"and {n} more problems"))
+
+
+def _find_header(rows, name: str, villages: V.Villages, problems: Problems):
+    """``(row number, header cells, the remaining rows)``; reports a missing header row."""
+    buffered = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    for k, (rowno, cells) in enumerate(buffered):
+        if recognised(cells) >= 2:
+            return rowno, cells, itertools.chain(buffered[k + 1:], rows)
+    filled = [(r, c) for r, c in buffered if any(not V.is_empty(x) for x in c)]
+    hint = bi(f"lihat contoh {TEMPLATE}", f"see the template {TEMPLATE}")
+    if not filled:
+        problems.add(name, "", bi("berkas kosong: harus ada baris judul kolom lalu satu baris per pekerja",
+                                  "the file is empty; expected a header row and one row per worker"))
+    elif V.looks_like_data(filled[0][1], villages):
+        problems.add(name, f"baris/row {filled[0][0]}",
+                     bi("baris judul kolom tidak ada: baris pertama berisi data pekerja, bukan nama kolom; "
+                        "tambahkan baris judul (desa, jenis kelamin, umur, pekerjaan, ...)",
+                        "the header row is missing: the first row holds a worker's data, not column names; "
+                        "add a header row (desa, jenis kelamin, umur, pekerjaan, ...)") + f"; {hint}")
+    else:
+        problems.add(name, "", bi(f"tidak ada baris judul kolom dalam {HEADER_SEARCH_ROWS} baris pertama "
+                                  "(mis. desa, jenis kelamin, umur, pekerjaan)",
+                                  f"no header row in the first {HEADER_SEARCH_ROWS} rows "
+                                  "(e.g. desa, jenis kelamin, umur, pekerjaan)") + f"; {hint}")
+    problems.raise_if_any()
+
+
+def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict[str, int]:
+    """Canonical column -> index; unknown and repeated headings and missing columns reported."""
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = column_of(h) if h is not None else ""
+        where = f"baris/row {header_row}, kolom/column {letter(i)}"
+        if key is None:
+            s = suggest_column(h)
+            problems.add(name, where, bi("judul kolom tidak dikenal" + (f"; maksud Anda '{s}'?" if s else ""),
+                                         "unknown column heading" + (f"; did you mean '{s}'?" if s else ""))
+                         + "; " + bi("nama kolom yang diterima ada di README", "accepted names are in the README"))
+        elif key and key in cols:
+            problems.add(name, where, bi(f"kolom {label(key)} sudah ada di kolom {letter(cols[key])}",
+                                         f"column {label(key)} already given in column {letter(cols[key])}"))
+        elif key:
+            cols[key] = i
+    for key in REQUIRED:
+        if key not in cols:
+            problems.add(name, "", bi(f"kolom wajib {label(key)} tidak ada", f"required column {label(key)} missing"))
+    if "age" not in cols and "birth_date" not in cols:
+        problems.add(name, "", bi("kolom wajib: umur atau tanggal lahir", "required: a column age or birth date"))
+    return cols
+
+
+def _collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: _Grouped):
+    """Codes of each used column's distinct values, row by row (names are never kept)."""
+    used = [(k, i) for k, i in cols.items() if k != "name"]
+    uniq = {k: {} for k, _ in used}
+    codes = {k: [] for k, _ in used}
+    rownos, bad_width = [], {}
+    for rowno, row in rows:
+        if not any(row) or all(V.is_empty(c) for c in row):
+            continue
+        if is_csv and len(row) != width:
+            bad_width.setdefault(len(row), []).append(rowno)
+            continue
+        rownos.append(rowno)
+        n = len(row)
+        for k, i in used:
+            v = row[i] if i < n else None
+            d = uniq[k]
+            c = d.get(v)
+            if c is None:
+                c = d[v] = len(d)
+            codes[k].append(c)
+    for found, rs in bad_width.items():
+        rp.add(rs, "", bi(f"harus {width} kolom seperti baris judul, ada {found}",
+                          f"expected {width} fields as in the header row, found {found}"))
+    return np.asarray(rownos, dtype=np.int64), {k: list(uniq[k]) for k in uniq}, \
+        {k: np.asarray(codes[k], dtype=np.int64) for k in codes}
+
+
+class _Column:
+    """One column's distinct values parsed once; problems reported per row."""
+
+    def __init__(self, key, idx, values, codes, rownos, rp: _Grouped):
+        self.key, self.where = key, f"kolom/column {letter(idx)} ({label(key)})"
+        self.values, self.codes, self.rownos, self.rp = values, codes, rownos, rp
+        self.empty = np.array([V.is_empty(v) for v in values], dtype=bool)[codes] if values else \
+            np.zeros(0, dtype=bool)
+
+    def parse(self, parser, message_of, only=None):
+        """Per-row parsed values (object array; None where empty or invalid) and the invalid-row mask.
+
+        ``message_of(value, parsed)`` gives the problem of a non-empty distinct value, or None;
+        problems are reported only for the rows in the mask *only* (all rows by default)."""
+        parsed = [None if V.is_empty(v) else parser(v) for v in self.values]
+        msgs = [None if V.is_empty(v) else message_of(v, p) for v, p in zip(self.values, parsed)]
+        index = {m: j for j, m in enumerate(sorted({m for m in msgs if m}))}
+        mid = np.array([index[m] if m else -1 for m in msgs], dtype=np.int64)
+        per_row = mid[self.codes] if len(mid) else np.zeros(0, dtype=np.int64)
+        if only is not None:
+            per_row[~only] = -1
+        for m, j in index.items():
+            self.rp.add(self.rownos[per_row == j], self.where, m)
+        arr = np.empty(len(parsed), dtype=object)
+        arr[:] = parsed
+        return (arr[self.codes] if len(parsed) else np.empty(0, dtype=object)), per_row >= 0
+
+    def flag_rows(self, mask, message):
+        self.rp.add(self.rownos[mask], self.where, message)
+
+
+_EMPTY = bi("kosong", "empty")
+
+
+def _required_empty(col: _Column, what: str):
+    col.flag_rows(col.empty, bi(f"kosong; harus {what[0]}", f"empty; expected {what[1]}"))
+    return col.empty
+
+
+def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
+                default_membership: float = 0.0, display: str | None = None, sheet: str | None = None,
+                cover_until: date | None = None) -> Portfolio:
+    """Validate a roster (``.xlsx`` or CSV) and return its portfolio of cells for the year from *start*
+    (cover, and so exposure, ends after *cover_until* when the funding stops within the year).
+
+    Raises :class:`~sim.common.errors.InputError` with every problem (rows numbered as the
+    spreadsheet shows them; the header row is row 1 unless title rows come first).
+    """
+    path = Path(path)
+    name = display or str(path)
+    problems = Problems()
+    rows, epoch = open_rows(path, name, sheet)
+    villages, occs = V.Villages(), V.Occupations()
+    header_row, header, rows = _find_header(rows, name, villages, problems)
+    cols = _map_columns(header, header_row, name, problems)
+    problems.raise_if_any()
+    rp = _Grouped()
+    rownos, values, codes = _collect(rows, cols, len(header), epoch is None, rp)
+    n = rownos.size
+    if n == 0 and not rp.groups:
+        problems.add(name, "", bi("tidak ada baris pekerja setelah baris judul kolom",
+                                  "no worker rows; expected one row per worker after the header row"))
+        problems.raise_if_any()
+    col = {k: _Column(k, cols[k], values[k], codes[k], rownos, rp) for k in values}
+    start_d = date.fromisoformat(start)
+    end_d = start_d.replace(year=start_d.year + 1) if (start_d.month, start_d.day) != (2, 29) \
+        else date(start_d.year + 1, 3, 1)
+    bad = np.zeros(n, dtype=bool)
+
+    # village (and kecamatan when given)
+    c = col["village"]
+    vil, b = c.parse(villages.match, lambda v, p: None if p else _village_message(villages.suggest(v)))
+    bad |= b | _required_empty(c, ("nama desa atau kelurahan", "a desa or kelurahan name"))
+    if "kecamatan" in col:
+        k = col["kecamatan"]
+        kec, b = k.parse(villages.kecamatan_key, lambda v, p: None if p else
+                         bi("bukan kecamatan di Kabupaten Belu", "not a kecamatan of Kabupaten Belu"))
+        bad |= b
+        for j in np.flatnonzero((kec != None) & (vil != None)):  # noqa: E711  (object arrays)
+            if villages.kecamatan[vil[j]] != kec[j]:
+                rp.add(rownos[j], k.where, bi(f"menurut daftar, desa {vil[j]} ada di kecamatan {villages.kecamatan[vil[j]]}",
+                                              f"the reference list puts desa {vil[j]} in kecamatan "
+                                              f"{villages.kecamatan[vil[j]]}"))
+                bad[j] = True
+
+    # sex
+    c = col["sex"]
+    male, b = c.parse(V.parse_sex, lambda v, p: None if p is not None else
+                      bi("harus L atau P (juga Laki-laki/Perempuan, M/F)", "expected L or P (also Laki-laki/Perempuan, M/F)"))
+    bad |= b | _required_empty(c, ("L atau P", "L or P"))
+
+    # age, or the birth date where no age is given
+    age = np.full(n, np.nan)
+    have = np.zeros(n, dtype=bool)
+    if "age" in col:
+        c = col["age"]
+        a, b = c.parse(V.parse_age, lambda v, p: None if p is not None else
+                       bi("harus bilangan bulat tahun", "expected a whole number of years"))
+        bad |= b
+        ok = ~c.empty & ~b
+        age[ok] = a[ok].astype(float)
+        have |= ~c.empty
+    if "birth_date" in col:
+        c = col["birth_date"]
+        use = ~have & ~c.empty
+        born, b = c.parse(lambda v: V.parse_date(v, epoch or V.EXCEL_1900), lambda v, p: None if p else _DATE_MSG,
+                          only=use)
+        bad |= b
+        ok = use & ~b
+        age[ok] = [_age_at(d, start_d) for d in born[ok]]
+        have |= ~c.empty
+    missing = ~have
+    rp.add(rownos[missing], f"kolom/column {letter(cols.get('age', cols.get('birth_date', 0)))} "
+           f"({label('age' if 'age' in cols else 'birth_date')})",
+           bi("kosong; harus umur atau tanggal lahir", "empty; expected an age or a birth date"))
+    bad |= missing
+    out_of_range = ~np.isnan(age) & ((age < AGE_MIN) | (age > AGE_MAX))
+    where_age = f"kolom/column {letter(cols['age'] if 'age' in cols else cols['birth_date'])} (umur / age)"
+    rp.add(rownos[out_of_range], where_age, bi(f"umur pada {start} harus antara {AGE_MIN} dan {AGE_MAX} tahun",
+                                               f"expected an age between {AGE_MIN} and {AGE_MAX} at {start}"))
+    bad |= out_of_range
+
+    # occupation
+    c = col["occupation"]
+    occ, b = c.parse(occs.match, lambda v, p: None if p else _occupation_message(occs.suggest(v)))
+    bad |= b | _required_empty(c, ("pekerjaan", "an occupation"))
+    unknown_occ = bool(b.any())
+
+    # declared income (the scenario's income where empty)
+    income = np.full(n, float(income_default))
+    if "declared_income" in col:
+        c = col["declared_income"]
+        inc, b = c.parse(V.parse_amount, lambda v, p: (
+            bi("harus jumlah rupiah, mis. 1.500.000", "expected an amount in rupiah, e.g. 1.500.000") if p is None else
+            bi(f"di bawah batas bawah BPU Rp {income_floor:,.0f}".replace(",", "."),
+               f"below the BPU floor of Rp {income_floor:,.0f}".replace(",", ".")) if p < income_floor else None))
+        bad |= b
+        ok = ~c.empty & ~b
+        income[ok] = inc[ok].astype(float)
+
+    # enrolment dates
+    frm = np.full(n, np.nan)
+    to = np.full(n, np.nan)
+    for key, arr in (("enrolled_from", frm), ("enrolled_to", to)):
+        if key in col:
+            c = col[key]
+            d, b = c.parse(lambda v: V.parse_date(v, epoch or V.EXCEL_1900), lambda v, p: None if p else _DATE_MSG)
+            bad |= b
+            ok = ~c.empty & ~b
+            arr[ok] = [x.toordinal() for x in d[ok]]
+    wrong = ~np.isnan(frm) & ~np.isnan(to) & (to < frm)
+    if "enrolled_to" in col:
+        col["enrolled_to"].flag_rows(wrong, bi("sebelum tanggal mulai", "before the enrolled-from date"))
+    bad |= wrong
+
+    # duplicates of NIK and member id (the values themselves are never shown)
+    for key, parser, message in (("nik", V.parse_nik, bi("harus 16 angka (format kolom sebagai Teks di Excel)",
+                                                         "expected 16 digits (format the column as Text in Excel)")),
+                                 ("id", V.parse_id, None)):
+        if key not in col:
+            continue
+        c = col[key]
+        vals, b = c.parse(parser, lambda v, p: None if p is not None else message)
+        bad |= b
+        given = np.flatnonzero(~c.empty & ~b)
+        if given.size:
+            keys = np.asarray([str(x) for x in vals[given]])
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            dup = first[inverse] != np.arange(given.size)
+            for j in np.flatnonzero(dup):
+                row0 = rownos[given[first[inverse[j]]]]
+                rp.add(rownos[given[j]], c.where, bi(f"sama dengan baris {row0}", f"duplicate (same as row {row0})"))
+            bad[given[dup]] = True
+
+    rp.flush(name, problems)
+    if unknown_occ:
+        problems.add(name, "", bi("nama pekerjaan yang dikenal", "known occupation names") + ": "
+                     + "; ".join(occs.names))
+    problems.raise_if_any()
+
+    start_o, end_o = start_d.toordinal(), end_d.toordinal()
+    stop_o = min(end_o, cover_until.toordinal() + 1) if cover_until is not None else end_o
+    cover_from = np.where(np.isnan(frm), start_o, np.maximum(frm, start_o))
+    cover_to = np.where(np.isnan(to), stop_o, np.minimum(to + 1, stop_o))
+    exposure = np.maximum(cover_to - cover_from, 0) / (end_o - start_o)
+    membership = np.where(np.isnan(frm), float(default_membership),
+                          np.maximum(cover_from - np.nan_to_num(frm), 0) / (365.25 / 12))
+    occ_index = {o: i for i, o in enumerate(OCCUPATIONS)}
+    return from_workers(age.astype(int), male.astype(bool), np.array([occ_index[o] for o in occ], dtype=int),
+                        income, exposure, membership, vil.astype(str), source="roster")
+
+
+_DATE_MSG = bi("harus tanggal, mis. 15/08/1980 atau 1980-08-15", "expected a date, e.g. 15/08/1980 or 1980-08-15")
+
+
+def _village_message(suggestion: str | None) -> str:
+    base = ("bukan desa atau kelurahan di Kabupaten Belu", "not a desa or kelurahan of Kabupaten Belu")
+    if suggestion:
+        return bi(f"{base[0]}; maksud Anda '{suggestion}'?", f"{base[1]}; did you mean '{suggestion}'?")
+    return bi(f"{base[0]} (daftar: params/data/belu_desa_kelurahan.csv)",
+              f"{base[1]} (list: params/data/belu_desa_kelurahan.csv)")
+
+
+def _occupation_message(suggestion: str | None) -> str:
+    if suggestion:
+        return bi(f"pekerjaan tidak dikenal; maksud Anda '{suggestion}'?", f"unknown occupation; did you mean '{suggestion}'?")
+    return bi("pekerjaan tidak dikenal (daftar di bawah)", "unknown occupation (the known names are listed below)")
+
+
+def _age_at(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# --- shared with sim.inputs.experience (CSV experience files) ---------------------------------
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).strip().lower().replace("’", "'"))
+    return re.sub(r"\s+", " ", str(text).strip().lower().replace("\u2019", "'"))
 
 
-def occupation_names() -> dict[str, str]:
-    """Known occupation names (normalised) -> model occupation class."""
-    with open(PARAMS_DIR / "data" / "occupation_names.csv", encoding="utf-8") as fh:
-        return {_norm(r["name"]): r["occupation"] for r in csv.DictReader(fh)}
+class _RowProblems:
+    """Groups identical row problems so a bad file gives a readable list (experience files)."""
 
+    def __init__(self):
+        self.groups: dict[tuple[str, str], list[int]] = {}
 
-def known_occupation_names() -> list[str]:
-    with open(PARAMS_DIR / "data" / "occupation_names.csv", encoding="utf-8") as fh:
-        return [r["name"] for r in csv.DictReader(fh)]
+    def add(self, row: int, column: str, message: str):
+        self.groups.setdefault((column, message), []).append(row)
 
-
-def parse_date(text: str) -> date | None:
-    """A date written YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (as Excel exports it), else None."""
-    text = text.strip()
-    for rx, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"), (r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})", "dmy")):
-        m = re.fullmatch(rx, text)
-        if m:
-            a, b, c = (int(x) for x in m.groups())
-            y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
-            try:
-                return date(y, mo, d)
-            except ValueError:
-                return None
-    return None
+    def flush(self, file: str, problems: Problems):
+        for (column, message), rows in self.groups.items():
+            listed = ", ".join(map(str, rows[:_MAX_ROWS_LISTED]))
+            more = f" and {len(rows) - _MAX_ROWS_LISTED} more" if len(rows) > _MAX_ROWS_LISTED else ""
+            label_ = "row" if len(rows) == 1 else "rows"
+            problems.add(file, f"{label_} {listed}{more}: {column}", message)
 
 
 def parse_rupiah(text: str) -> float | None:
@@ -71,194 +384,3 @@ def parse_rupiah(text: str) -> float | None:
     except ValueError:
         return None
     return v if np.isfinite(v) else None
-
-
-def _memo(fn):
-    """*fn* remembering its result for each distinct text (for the length of one read)."""
-    memo: dict = {}
-
-    def call(text):
-        try:
-            return memo[text]
-        except KeyError:
-            memo[text] = out = fn(text)
-            return out
-    return call
-
-
-def _age_at(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-class _RowProblems:
-    """Groups identical row problems so a bad file gives a readable list."""
-
-    def __init__(self):
-        self.groups: dict[tuple[str, str], list[int]] = {}
-
-    def add(self, row: int, column: str, message: str):
-        self.groups.setdefault((column, message), []).append(row)
-
-    def flush(self, file: str, problems: Problems):
-        for (column, message), rows in self.groups.items():
-            listed = ", ".join(map(str, rows[:_MAX_ROWS_LISTED]))
-            more = f" and {len(rows) - _MAX_ROWS_LISTED} more" if len(rows) > _MAX_ROWS_LISTED else ""
-            label = "row" if len(rows) == 1 else "rows"
-            problems.add(file, f"{label} {listed}{more}: {column}", message)
-
-
-def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
-                default_membership: float = 0.0, display: str | None = None,
-                cover_until: date | None = None) -> Portfolio:
-    """Validate a roster file and return its portfolio of cells for the year from *start*
-    (cover, and so exposure, ends after *cover_until* when the funding stops within the year).
-
-    Raises :class:`~sim.common.errors.InputError` with every problem (row numbers count the
-    header as row 1, as a spreadsheet does).
-    """
-    path = Path(path)
-    name = display or str(path)
-    problems = Problems()
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problems.add(name, "", "expected a UTF-8 text file (save it from Excel as 'CSV UTF-8')")
-        problems.raise_if_any()
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        problems.add(name, "", "the file is empty; expected a header row and one row per worker")
-        problems.raise_if_any()
-    delim = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    header = [_norm(h) for h in next(reader)]
-    for col in header:
-        if col not in REQUIRED + OPTIONAL:
-            problems.add(name, f"column '{col}'", f"unknown column; expected {', '.join(REQUIRED + OPTIONAL)}")
-    dup_cols = sorted({c for c in header if header.count(c) > 1})
-    for col in dup_cols:
-        problems.add(name, f"column '{col}'", "the column appears more than once")
-    for col in REQUIRED:
-        if col not in header:
-            problems.add(name, f"column '{col}'", "required column missing")
-    if "age" not in header and "birth_date" not in header:
-        problems.add(name, "column 'age'", "required: either 'age' or 'birth_date'")
-    problems.raise_if_any()
-
-    idx = {c: header.index(c) for c in header}
-    # a roster repeats a few villages, occupations, dates and incomes: parse each distinct text once
-    # (the memo lives for this call only)
-    norm, pdate, prupiah = _memo(_norm), _memo(parse_date), _memo(parse_rupiah)
-    villages = {_norm(v[1]): v[1] for v in load_villages(None)}
-    occ_map = occupation_names()
-    occ_index = {o: i for i, o in enumerate(OCCUPATIONS)}
-    start_d = date.fromisoformat(start)
-    end_d = start_d.replace(year=start_d.year + 1) if not (start_d.month == 2 and start_d.day == 29) \
-        else date(start_d.year + 1, 3, 1)
-    year_days = (end_d - start_d).days
-    stop_d = min(end_d, cover_until + timedelta(days=1)) if cover_until is not None else end_d
-    rp = _RowProblems()
-    seen_id: dict[str, int] = {}
-    seen_nik: dict[str, int] = {}
-    cols = {k: [] for k in ("age", "male", "occ", "income", "exposure", "membership", "village")}
-    unknown_occ = False
-    n_rows = 0
-    for rowno, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        n_rows += 1
-        if len(row) != len(header):
-            rp.add(rowno, "row", f"expected {len(header)} fields separated by '{delim}', found {len(row)}")
-            continue
-        get = {c: row[i].strip() for c, i in idx.items()}
-        ok = True
-        village = villages.get(norm(get["village"]))
-        if village is None:
-            rp.add(rowno, "village", "not a desa or kelurahan of Kabupaten Belu (params/data/belu_desa_kelurahan.csv)")
-            ok = False
-        male = SEX.get(get["sex"].lower())
-        if male is None:
-            rp.add(rowno, "sex", "expected M or F (L or P accepted)")
-            ok = False
-        age = None
-        if get.get("age"):
-            try:
-                age = int(float(get["age"]))
-            except ValueError:
-                rp.add(rowno, "age", "expected a whole number of years")
-                ok = False
-        elif get.get("birth_date"):
-            b = pdate(get["birth_date"])
-            if b is None:
-                rp.add(rowno, "birth_date", "expected a date written YYYY-MM-DD or DD/MM/YYYY")
-                ok = False
-            else:
-                age = _age_at(b, start_d)
-        else:
-            rp.add(rowno, "age", "expected an age or a birth_date")
-            ok = False
-        if age is not None and not AGE_MIN <= age <= AGE_MAX:
-            rp.add(rowno, "age", f"expected an age between {AGE_MIN} and {AGE_MAX} at {start}")
-            ok = False
-        occ = occ_map.get(norm(get["occupation"]))
-        if occ is None:
-            rp.add(rowno, "occupation", "unknown occupation (the known names are listed below)")
-            unknown_occ, ok = True, False
-        income = income_default
-        if get.get("declared_income"):
-            income = prupiah(get["declared_income"])
-            if income is None:
-                rp.add(rowno, "declared_income", "expected an amount in rupiah, e.g. 1000000 or 1.000.000")
-                ok = False
-            elif income < income_floor:
-                rp.add(rowno, "declared_income", f"below the BPU floor of Rp {income_floor:,.0f}".replace(",", "."))
-                ok = False
-        frm = to = None
-        for col in ("enrolled_from", "enrolled_to"):
-            if get.get(col):
-                d = pdate(get[col])
-                if d is None:
-                    rp.add(rowno, col, "expected a date written YYYY-MM-DD or DD/MM/YYYY")
-                    ok = False
-                elif col == "enrolled_from":
-                    frm = d
-                else:
-                    to = d
-        if frm and to and to < frm:
-            rp.add(rowno, "enrolled_to", "is before enrolled_from")
-            ok = False
-        for col, seen in (("id", seen_id), ("nik", seen_nik)):
-            val = get.get(col)
-            if val:
-                if col == "nik" and not re.fullmatch(r"\d{16}", val):
-                    rp.add(rowno, "nik", "expected 16 digits")
-                    ok = False
-                if val in seen:
-                    rp.add(rowno, col, f"duplicate {col} (same as row {seen[val]})")
-                    ok = False
-                else:
-                    seen[val] = rowno
-        if not ok:
-            continue
-        cover_from = max(frm or start_d, start_d)
-        cover_to = min(to + timedelta(days=1) if to else stop_d, stop_d)
-        exposure = max((cover_to - cover_from).days, 0) / year_days
-        if frm is None:
-            membership = default_membership
-        else:
-            membership = max((cover_from - frm).days, 0) / (365.25 / 12)
-        cols["age"].append(age)
-        cols["male"].append(male)
-        cols["occ"].append(occ_index[occ])
-        cols["income"].append(income)
-        cols["exposure"].append(exposure)
-        cols["membership"].append(membership)
-        cols["village"].append(village)
-    rp.flush(name, problems)
-    if unknown_occ:
-        problems.add(name, "occupation", "known names: " + "; ".join(known_occupation_names()))
-    if n_rows == 0:
-        problems.add(name, "", "no worker rows; expected one row per worker after the header")
-    problems.raise_if_any()
-    return from_workers(cols["age"], cols["male"], cols["occ"], cols["income"], cols["exposure"],
-                        cols["membership"], cols["village"], source="roster")

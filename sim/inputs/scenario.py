@@ -34,7 +34,8 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "scenario.start": ("date", True, None, "first day of the year of cover (YYYY-MM-DD); parameters in force that day apply"),
     "portfolio.workers": ("workers", False, None, "number of enrolled workers (null when a roster gives them)"),
     "portfolio.villages": ("villages", False, 69, "number of desa the synthetic roster spreads over (1-69)"),
-    "portfolio.roster": ("path_or_null", False, None, "null, or a roster CSV path"),
+    "portfolio.roster": ("path_or_null", False, None, "null, or a roster file (.xlsx or CSV) path"),
+    "portfolio.roster_sheet": ("text_or_null", False, None, "sheet of an .xlsx roster (null: the first sheet)"),
     "portfolio.prior_membership_months": ("months", False, 0, "months of membership before the year starts (synthetic roster)"),
     "income.declared_monthly": ("rupiah_per_month", True, None, "declared income a month, rupiah (at least the BPU floor)"),
     "income.changes": ("dated_rupiah", False, {}, "later declared incomes, keyed by the date they take effect"),
@@ -80,6 +81,9 @@ def _check_kind(kind: str, value) -> str | None:
     if kind == "villages":
         return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 69 else \
             f"expected a whole number of desa between 1 and 69, got {value!r}"
+    if kind == "text_or_null":
+        ok = value is None or (isinstance(value, str) and value.strip()) or (isinstance(value, int) and not isinstance(value, bool))
+        return None if ok else "expected null or a sheet name"
     if kind == "path_or_null":
         return None if value is None or (isinstance(value, str) and value.strip()) else "expected null or a file path"
     if kind == "budget_months":

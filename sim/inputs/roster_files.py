@@ -1,0 +1,153 @@
+"""Opening a roster file: a CSV as Excel saves it, or an Excel workbook (``.xlsx``) read directly.
+
+:func:`open_rows` yields ``(row number, cells)`` from the first row of the file, with row numbers
+as the spreadsheet shows them (empty rows keep their numbers).  Cells are text for a CSV and what
+openpyxl reads for a workbook (text, numbers, dates; formulas as their last computed value).
+
+- CSV: UTF-8 with or without a byte-order mark, CRLF or LF, separated by ``,``, ``;`` or tab
+  (the one most frequent in the first lines); one record is one row, as Excel counts them.
+- ``.xlsx`` / ``.xlsm``: the first sheet, or the sheet named by ``portfolio.roster_sheet``;
+  openpyxl in read-only mode, values only, nothing written anywhere (no converted copy, no temp
+  file).  An old ``.xls`` workbook is refused with the way to save it.
+
+Sizes are bounded before the work: at most :data:`MAX_ROWS` rows and :data:`MAX_BYTES` bytes.
+File-level problems raise :class:`~sim.common.errors.InputError` with bilingual messages that
+never quote a cell.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..common.errors import Problems
+
+MAX_ROWS = 1_000_000          #: rows of a roster file (about 0.1 GB of memory while reading)
+MAX_BYTES = 200 * 1024 * 1024  #: size of a roster file
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_OLE2 = b"\xd0\xcf\x11\xe0"   # the signature of an old .xls workbook
+
+
+def bi(id_text: str, en_text: str) -> str:
+    """``Indonesian / English``: every roster message has both, Indonesian first."""
+    return f"{id_text} / {en_text}"
+
+
+def _fail(problems: Problems, name: str, message: str):
+    problems.add(name, "", message)
+    problems.raise_if_any()
+
+
+def is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def open_rows(path: Path | str, name: str, sheet: str | None = None) -> tuple[Iterator[tuple[int, tuple]], object]:
+    """``(rows, epoch)``: an iterator of ``(row number, cells)`` and the workbook's date epoch
+    (``None`` for a CSV).  Raises InputError for a file that cannot be read as a roster."""
+    path = Path(path)
+    problems = Problems()
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        _fail(problems, name, bi(f"berkas tidak dapat dibaca ({exc.strerror})", f"the file cannot be read ({exc.strerror})"))
+    if size > MAX_BYTES:
+        _fail(problems, name, bi(f"berkas lebih dari {MAX_BYTES // 2**20} MB", f"the file exceeds {MAX_BYTES // 2**20} MB"))
+    if head.startswith(_OLE2):
+        _fail(problems, name, bi("format Excel lama (.xls): simpan sebagai Excel Workbook (.xlsx) atau CSV UTF-8",
+                                 "old Excel format (.xls): save it as Excel Workbook (.xlsx) or CSV UTF-8"))
+    if is_excel(path) or head.startswith(b"PK\x03\x04"):
+        return _excel_rows(path, name, sheet, problems)
+    if sheet:
+        _fail(problems, name, bi("portfolio.roster_sheet hanya berlaku untuk berkas .xlsx",
+                                 "portfolio.roster_sheet applies to .xlsx workbooks only"))
+    return _csv_rows(path, name, problems), None
+
+
+def _csv_rows(path: Path, name: str, problems: Problems) -> Iterator[tuple[int, tuple]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(problems, name, bi("bukan teks UTF-8 (simpan dari Excel sebagai 'CSV UTF-8')",
+                                 "expected a UTF-8 text file (save it from Excel as 'CSV UTF-8')"))
+    if "\x00" in text[:4096]:
+        _fail(problems, name, bi("bukan berkas teks CSV", "not a CSV text file"))
+    first = text[:65536].splitlines()[:12]
+    counts = {d: sum(line.count(d) for line in first) for d in (",", ";", "\t")}
+    delim = max(counts, key=lambda d: (counts[d], d == ","))
+    if text.count("\n") + 1 > MAX_ROWS + 1:
+        _fail(problems, name, bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
+    return _csv_iter(text, delim, name)
+
+
+def _csv_iter(text: str, delim: str, name: str) -> Iterator[tuple[int, tuple]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    rowno = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            p = Problems()
+            p.add(name, f"baris/row {rowno + 1}",
+                  bi("CSV rusak di sini (mis. tanda kutip \" yang tidak ditutup)",
+                     "the CSV breaks here (e.g. a quote \" that is never closed)"))
+            p.raise_if_any()
+        rowno += 1
+        yield rowno, tuple(row)
+
+
+def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError):
+        _fail(problems, name, bi("tidak dapat dibuka sebagai buku kerja Excel (.xlsx)",
+                                 "cannot be opened as an Excel workbook (.xlsx)"))
+    if sheet is None:
+        ws = wb.worksheets[0]
+    elif sheet in wb.sheetnames:
+        ws = wb[sheet]
+    else:
+        names = ", ".join(f"'{s}'" for s in wb.sheetnames)
+        wb.close()
+        _fail(problems, name, bi(f"tidak ada lembar '{sheet}' (portfolio.roster_sheet); lembar yang ada: {names}",
+                                 f"no sheet '{sheet}' (portfolio.roster_sheet); the sheets are: {names}"))
+    if not hasattr(ws, "iter_rows"):
+        wb.close()
+        _fail(problems, name, bi("lembar itu berupa grafik, bukan tabel", "that sheet is a chart, not a table"))
+    declared = ws.max_row or 0
+    if declared > MAX_ROWS + 1:
+        wb.close()
+        _fail(problems, name, bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
+    ws.reset_dimensions()  # never trust a stored dimension: read every row the sheet has
+    return _excel_iter(wb, ws, name), wb.epoch.date()
+
+
+def _excel_iter(wb, ws, name: str) -> Iterator[tuple[int, tuple]]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for rowno, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if rowno > MAX_ROWS + 1:
+                    p = Problems()
+                    p.add(name, "", bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
+                    p.raise_if_any()
+                yield rowno, row
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError):
+        p = Problems()
+        p.add(name, "", bi("buku kerja rusak: lembar tidak dapat dibaca sampai akhir",
+                           "the workbook is damaged: the sheet cannot be read to its end"))
+        p.raise_if_any()
+    finally:
+        wb.close()
