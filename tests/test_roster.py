@@ -68,20 +68,22 @@ def test_rows_are_validated_one_by_one_and_all_reported(tmp_path):
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     msgs = [str(p) for p in exc.value.problems]
     text = "\n".join(msgs)
-    assert "row 2: sex: expected M or F (L or P accepted)" in text
-    assert "row 3: id: duplicate id (same as row 2)" in text
-    assert "row 3: nik: duplicate nik (same as row 2)" in text
-    assert "row 3: village: not a desa or kelurahan of Kabupaten Belu" in text
-    assert "row 3: age: expected an age between 15 and 80" in text
-    assert "row 3: occupation: unknown occupation" in text
-    assert "occupation: known names: " in text and "Petani/Pekebun" in text and "Buruh Harian Lepas" in text
-    assert "row 3: declared_income: below the BPU floor of Rp 1.000.000" in text
-    assert "row 4: nik: expected 16 digits" in text
-    assert "row 4: birth_date: expected a date" in text
-    assert "row 4: declared_income: expected an amount in rupiah" in text
-    assert "row 4: enrolled_from: expected a date" in text
-    assert "row 5: enrolled_to: is before enrolled_from" in text
-    assert "row 6: row: expected 11 fields separated by ',', found 4" in text
+    assert "baris/row 2, kolom/column E (jenis kelamin / sex): harus L atau P" in text
+    assert "expected L or P (also Laki-laki/Perempuan, M/F)" in text
+    assert "baris/row 3, kolom/column B (NIK): sama dengan baris 2 / duplicate (same as row 2)" in text
+    assert "baris/row 3, kolom/column A (nomor peserta / member id): sama dengan baris 2" in text
+    assert "baris/row 3, kolom/column D (desa / village): bukan desa atau kelurahan di Kabupaten Belu" in text
+    assert "baris/row 3, kolom/column F (umur / age): umur pada 2023-06-01 harus antara 15 dan 80 tahun" in text
+    assert "baris/row 3, kolom/column H (pekerjaan / occupation): pekerjaan tidak dikenal" in text
+    assert "known occupation names: " in text and "Petani/Pekebun" in text and "Buruh Harian Lepas" in text
+    assert "baris/row 3, kolom/column I (penghasilan / declared income): di bawah batas bawah BPU Rp 1.000.000" in text
+    assert "baris/row 4, kolom/column B (NIK): harus 16 angka" in text
+    assert "baris/row 4, kolom/column G (tanggal lahir / birth date): harus tanggal" in text
+    assert "baris/row 4, kolom/column I (penghasilan / declared income): harus jumlah rupiah" in text
+    assert "baris/row 4, kolom/column J (mulai / enrolled from): harus tanggal" in text
+    assert "baris/row 5, kolom/column K (sampai / enrolled to): sebelum tanggal mulai" in text
+    assert "baris/row 6: harus 11 kolom seperti baris judul, ada 4 / expected 11 fields as in the header row, found 4" in text
+    assert len(msgs) == 14
     # no personal data in any message
     for secret in ("Maria", "Goreti", "Yohanes", "Agustinus", "Fransiska", "5304010101900001", "12345", "Guru Besar"):
         assert secret not in text
@@ -92,10 +94,12 @@ def test_header_problems(tmp_path):
     with pytest.raises(InputError) as exc:
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     text = "\n".join(map(str, exc.value.problems))
-    assert "column 'sexe': unknown column" in text
-    assert "column 'declared_incom': unknown column" in text
-    assert "column 'sex': required column missing" in text
-    assert "column 'age': required: either 'age' or 'birth_date'" in text
+    assert "baris/row 1, kolom/column B: judul kolom tidak dikenal; maksud Anda 'jenis kelamin / sex'?" in text
+    assert "baris/row 1, kolom/column D: judul kolom tidak dikenal; maksud Anda 'penghasilan / declared income'?" in text
+    assert "kolom wajib jenis kelamin / sex tidak ada / required column jenis kelamin / sex missing" in text
+    assert "kolom wajib: umur atau tanggal lahir / required: a column age or birth date" in text
+    # the headings themselves are never quoted (a header-less roster would show a worker's data)
+    assert "sexe" not in text and "declared_incom'" not in text
 
 
 def test_many_bad_rows_are_grouped(tmp_path):
@@ -103,7 +107,7 @@ def test_many_bad_rows_are_grouped(tmp_path):
     with pytest.raises(InputError) as exc:
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     (p,) = exc.value.problems
-    assert "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more: sex" in str(p)
+    assert "baris/row 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (+15 lainnya/more), kolom/column B (jenis kelamin / sex)" in str(p)
 
 
 def test_roster_cells_group_identical_workers(tmp_path):

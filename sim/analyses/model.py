@@ -14,7 +14,7 @@ from ..inputs.portfolio import Portfolio
 from ..law import contributions
 from ..law.contributions import money, programs_of
 from ..risk import aggregate, claims, montecarlo
-from . import jht
+from . import areas, jht
 from .projection import jht_projection, project
 
 
@@ -66,6 +66,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
         "workers": c.portfolio.workers,
         "villages": c.portfolio.villages,
         "workers_by_kecamatan": c.portfolio.by_kecamatan(),
+        "by_area": areas.by_area(scen, c),
         "portfolio_source": c.portfolio.source,
         "declared_income_monthly": float(scen["income.declared_monthly"]),
         "contributions": contrib,
