@@ -173,10 +173,19 @@ def concat(parts: list[Portfolio]) -> Portfolio:
 def from_workers(age, male, occupation, income, exposure, membership, villages=None, source="roster") -> Portfolio:
     """Group per-worker arrays into cells of identical workers (used for roster files); with
     *villages*, also how many workers of each cell live in each village (``cell_villages``)."""
-    keys = np.rec.fromarrays([np.asarray(age), np.asarray(male), np.asarray(occupation),
-                              np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
-                              np.round(np.asarray(membership, float), 3)])
-    uniq, cell_of, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    columns = [np.asarray(age).astype(int), np.asarray(male).astype(bool), np.asarray(occupation).astype(int),
+               np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
+               np.round(np.asarray(membership, float), 3)]
+    # cells in lexicographic order of the six keys: factorize each key, combine codes pairwise
+    cell_of = np.zeros(columns[0].size, dtype=np.int64)
+    for col in columns:
+        values, code = np.unique(col, return_inverse=True)
+        _, cell_of = np.unique(cell_of * len(values) + code.ravel(), return_inverse=True)
+        cell_of = cell_of.ravel()
+    counts = np.bincount(cell_of) if cell_of.size else np.zeros(0, dtype=np.int64)
+    first = np.zeros(counts.size, dtype=np.int64)
+    first[cell_of[::-1]] = np.arange(cell_of.size)[::-1]
+    uniq = {f"f{i}": col[first] for i, col in enumerate(columns)}
     names, vcounts, cv = [], np.zeros(0, dtype=np.int64), None
     if villages is not None:
         names, village_of, vcounts = np.unique(np.asarray(villages), return_inverse=True, return_counts=True)

@@ -108,27 +108,42 @@ def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict
     return cols
 
 
-def _collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: _Grouped):
-    """Codes of each used column's distinct values, row by row (names are never kept)."""
+def _blank(row) -> bool:
+    for c in row:
+        if c is not None and (c.__class__ is not str or c.strip()):
+            return False
+    return True
+
+
+def _collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: _Grouped, chunk: int = 8192):
+    """Codes of each used column's distinct values, row by row (names are never kept), read in
+    chunks so that memory stays bounded by the distinct values and one chunk."""
     used = [(k, i) for k, i in cols.items() if k != "name"]
     uniq = {k: {} for k, _ in used}
     codes = {k: [] for k, _ in used}
     rownos, bad_width = [], {}
-    for rowno, row in rows:
-        if not any(row) or all(V.is_empty(c) for c in row):
+    pad = (None,) * width
+    while True:
+        block = list(itertools.islice(rows, chunk))
+        if not block:
+            break
+        keep = []
+        for rowno, row in block:
+            if _blank(row):
+                continue
+            if len(row) != width:
+                if is_csv:
+                    bad_width.setdefault(len(row), []).append(rowno)
+                    continue
+                row = tuple(row[:width]) + pad[len(row):]
+            rownos.append(rowno)
+            keep.append(row)
+        if not keep:
             continue
-        if is_csv and len(row) != width:
-            bad_width.setdefault(len(row), []).append(rowno)
-            continue
-        rownos.append(rowno)
-        n = len(row)
+        columns = list(zip(*keep))
         for k, i in used:
-            v = row[i] if i < n else None
             d = uniq[k]
-            c = d.get(v)
-            if c is None:
-                c = d[v] = len(d)
-            codes[k].append(c)
+            codes[k].extend([d.setdefault(v, len(d)) for v in columns[i]])
     for found, rs in bad_width.items():
         rp.add(rs, "", bi(f"harus {width} kolom seperti baris judul, ada {found}",
                           f"expected {width} fields as in the header row, found {found}"))
@@ -142,16 +157,16 @@ class _Column:
     def __init__(self, key, idx, values, codes, rownos, rp: _Grouped):
         self.key, self.where = key, f"kolom/column {letter(idx)} ({label(key)})"
         self.values, self.codes, self.rownos, self.rp = values, codes, rownos, rp
-        self.empty = np.array([V.is_empty(v) for v in values], dtype=bool)[codes] if values else \
-            np.zeros(0, dtype=bool)
+        self.blank = [V.is_empty(v) for v in values]
+        self.empty = np.array(self.blank, dtype=bool)[codes] if values else np.zeros(0, dtype=bool)
 
     def parse(self, parser, message_of, only=None):
         """Per-row parsed values (object array; None where empty or invalid) and the invalid-row mask.
 
         ``message_of(value, parsed)`` gives the problem of a non-empty distinct value, or None;
         problems are reported only for the rows in the mask *only* (all rows by default)."""
-        parsed = [None if V.is_empty(v) else parser(v) for v in self.values]
-        msgs = [None if V.is_empty(v) else message_of(v, p) for v, p in zip(self.values, parsed)]
+        parsed = [None if e else parser(v) for v, e in zip(self.values, self.blank)]
+        msgs = [None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)]
         index = {m: j for j, m in enumerate(sorted({m for m in msgs if m}))}
         mid = np.array([index[m] if m else -1 for m in msgs], dtype=np.int64)
         per_row = mid[self.codes] if len(mid) else np.zeros(0, dtype=np.int64)
@@ -302,7 +317,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         bad |= b
         given = np.flatnonzero(~c.empty & ~b)
         if given.size:
-            keys = np.asarray([str(x) for x in vals[given]])
+            keys = vals[given].astype(np.int64) if key == "nik" else np.asarray([str(x) for x in vals[given]])
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             dup = first[inverse] != np.arange(given.size)
             for j in np.flatnonzero(dup):

@@ -101,7 +101,7 @@ def _csv_iter(text: str, delim: str, name: str) -> Iterator[tuple[int, tuple]]:
                      "the CSV breaks here (e.g. a quote \" that is never closed)"))
             p.raise_if_any()
         rowno += 1
-        yield rowno, tuple(row)
+        yield rowno, row
 
 
 def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):

@@ -45,6 +45,11 @@ for _i, _names in enumerate((("januari", "january", "jan"), ("februari", "februa
                              ("november", "nov", "nop", "nopember"), ("desember", "december", "des", "dec")), 1):
     for _n in _names:
         _MONTHS[_n] = _i
+_SPACES = re.compile(r"\s+")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
+_DMONY = re.compile(r"(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})")
+_MIDNIGHT = re.compile(r"[ t]00:00(:00)?$")
 EXCEL_1900 = date(1899, 12, 30)
 EXCEL_1904 = date(1904, 1, 1)
 SERIAL_RANGE = (10000, 99999)          # 1927-05-18 to 2173-10-14 in the 1900 system
@@ -56,7 +61,10 @@ def text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+    s = str(value)
+    if s.isalnum():
+        return s
+    return _SPACES.sub(" ", s.replace("\u00a0", " ")).strip()
 
 
 def is_empty(value) -> bool:
@@ -84,18 +92,17 @@ def parse_date(value, epoch: date = EXCEL_1900) -> date | None:
         return None
     if isinstance(value, (int, float)):
         return _serial(float(value), epoch)
-    s = text(value).lower()
-    s = re.sub(r"[ t]00:00(:00)?$", "", s)
+    s = _MIDNIGHT.sub("", text(value).lower())
     try:
-        if re.fullmatch(r"\d{5}", s):
-            return _serial(int(s), epoch)
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        m = re.fullmatch(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})", s)
+        m = _DMY.fullmatch(s)
         if m:
             return date(int(m[4]), int(m[3]), int(m[1]))
-        m = re.fullmatch(r"(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4})", s)
+        if len(s) == 5 and s.isdigit():
+            return _serial(int(s), epoch)
+        m = _ISO.fullmatch(s)
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        m = _DMONY.fullmatch(s)
         if m and m[2] in _MONTHS:
             return date(int(m[3]), _MONTHS[m[2]], int(m[1]))
     except ValueError:          # 31/02/1980 and the like
@@ -136,8 +143,8 @@ def parse_nik(value) -> int | None:
         if not value.is_integer():
             return None
         value = int(value)
-    s = str(value) if isinstance(value, int) else text(value).lstrip("'").replace(" ", "")
-    return int(s) if re.fullmatch(r"\d{16}", s) else None
+    s = str(value) if isinstance(value, int) else value.strip().lstrip("'").replace(" ", "")
+    return int(s) if len(s) == 16 and s.isdigit() and s.isascii() else None
 
 
 def parse_id(value) -> str | None:
