@@ -395,3 +395,24 @@ def test_by_area_adds_up_and_follows_each_village_roster(tmp_path, baseline):
         assert row["expected_deaths"] == pytest.approx(alone["expected_deaths"], rel=1e-12)
         assert row["budget_required"] == pytest.approx(alone["budget"]["required"], rel=1e-12)
         assert row["kecamatan"] == {"Kewar": "Lamaknen", "Manumutin": "Kota Atambua"}[name]
+
+
+# --- the template ---------------------------------------------------------------------------
+
+def test_template_reads_as_a_roster_once_its_example_row_is_replaced(tmp_path):
+    import openpyxl
+    from sim.inputs.roster_headers import column_of
+    tpl = ROOT / "params" / "templates" / "roster-template.xlsx"
+    text = problems_of(tpl)   # a forgotten example row is refused, never counted as a worker
+    assert text.endswith("baris/row 2, kolom/column B (NIK): baris contoh dari template: hapus baris ini / "
+                         "the template's example row: delete it") and len(text.splitlines()) == 1
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb["Peserta"]
+    assert wb.sheetnames[0] == "Peserta"
+    assert all(column_of(c.value) not in (None,) for c in ws[1])
+    ws["B2"] = "5304019999123456"
+    ws.append([2, "5304019999654321", "Yolanda Fizzlebottom", "Desa Fulur", "Lamaknen", "P", 33000, "Nelayan", None,
+               None, None])
+    wb.save(tmp_path / "isi.xlsx")
+    pf = read(tmp_path / "isi.xlsx")
+    assert pf.workers == 2 and pf.village_names == ["Fulur", "Kewar"] and sorted(pf.age.tolist()) == [33, 37]

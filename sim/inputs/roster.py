@@ -32,6 +32,9 @@ from .roster_headers import HEADER_SEARCH_ROWS, REQUIRED, column_of, label, lett
 _MAX_ROWS_LISTED = 10
 _MAX_PROBLEM_LINES = 40
 TEMPLATE = "params/templates/roster-template.xlsx"
+#: the NIK of the template's invented example row (a serial of 0000 is never issued): refused, so a
+#: forgotten example row never counts as a worker
+EXAMPLE_NIK = "5304000000000000"
 
 
 class _Grouped:
@@ -316,6 +319,12 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         vals, b = c.parse(parser, lambda v, p: None if p is not None else message)
         bad |= b
         given = np.flatnonzero(~c.empty & ~b)
+        if key == "nik":
+            example = given[vals[given].astype(np.int64) == int(EXAMPLE_NIK)] if given.size else given
+            c.flag_rows(np.isin(np.arange(n), example), bi("baris contoh dari template: hapus baris ini",
+                                                            "the template's example row: delete it"))
+            bad[example] = True
+            given = np.setdiff1d(given, example)
         if given.size:
             keys = vals[given].astype(np.int64) if key == "nik" else np.asarray([str(x) for x in vals[given]])
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
