@@ -17,6 +17,8 @@ tested), and workers add up exactly.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..inputs.portfolio import load_villages
@@ -102,3 +104,16 @@ def by_kecamatan(rows: list[dict]) -> list[dict]:
             for p, v in r[key].items():
                 k[key][p] += v
     return list(out.values())
+
+
+def apportion(values, total: float, decimals: int = 0) -> list[float]:
+    """*values* rounded to *decimals* so that they add up exactly to *total* rounded the same way
+    (largest remainders: each value moves by less than one unit of its last decimal).  For tables
+    whose rows must add up to their printed total."""
+    unit = 10.0 ** -decimals
+    floors = [math.floor(v / unit + 1e-9) for v in values]
+    rest = int(round(total / unit)) - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: values[i] / unit - floors[i], reverse=True)
+    for i in (order[:rest] if rest > 0 else order[::-1][:-rest] if rest < 0 else []):
+        floors[i] += 1 if rest > 0 else -1
+    return [round(f * unit, decimals) for f in floors]

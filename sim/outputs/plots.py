@@ -208,3 +208,18 @@ def indonesian_ticks(ax, y_percent: bool = False):
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(plain))
     return ax
+
+
+def area_bars(ax, labels: list[str], contributions, claims, title: str, legend: tuple[str, str], xlabel: str):
+    """Contributions and expected claims side by side for each area (horizontal bars, million
+    rupiah), first area at the top; a map-free chart for the kecamatan of a regency."""
+    y = np.arange(len(labels))[::-1]
+    ax.clear()
+    ax.barh(y + 0.2, _millions(contributions), height=0.4, color="#55a868", label=legend[0])
+    ax.barh(y - 0.2, _millions(claims), height=0.4, color="#c44e52", label=legend[1])
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.5 / max(len(labels), 4) * 0.1), ncol=2, fontsize=8,
+              frameon=False)
+    return ax
