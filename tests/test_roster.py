@@ -68,20 +68,20 @@ def test_rows_are_validated_one_by_one_and_all_reported(tmp_path):
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     msgs = [str(p) for p in exc.value.problems]
     text = "\n".join(msgs)
-    assert "baris/row 2, kolom/column E (jenis kelamin / sex): harus L atau P" in text
+    assert "baris/row 2 · kolom/column E (jenis kelamin / sex): harus L atau P" in text
     assert "expected L or P (also Laki-laki/Perempuan, M/F)" in text
-    assert "baris/row 3, kolom/column B (NIK): sama dengan baris 2 / duplicate (same as row 2)" in text
-    assert "baris/row 3, kolom/column A (nomor peserta / member id): sama dengan baris 2" in text
-    assert "baris/row 3, kolom/column D (desa / village): bukan desa atau kelurahan di Kabupaten Belu" in text
-    assert "baris/row 3, kolom/column F (umur / age): umur pada 2023-06-01 harus antara 15 dan 80 tahun" in text
-    assert "baris/row 3, kolom/column H (pekerjaan / occupation): pekerjaan tidak dikenal" in text
+    assert "baris/row 3 · kolom/column B (NIK): sama dengan baris 2 / duplicate (same as row 2)" in text
+    assert "baris/row 3 · kolom/column A (nomor peserta / member id): sama dengan baris 2" in text
+    assert "baris/row 3 · kolom/column D (desa / village): bukan desa atau kelurahan di Kabupaten Belu" in text
+    assert "baris/row 3 · kolom/column F (umur / age): umur pada 2023-06-01 harus antara 15 dan 80 tahun" in text
+    assert "baris/row 3 · kolom/column H (pekerjaan / occupation): pekerjaan tidak dikenal" in text
     assert "known occupation names: " in text and "Petani/Pekebun" in text and "Buruh Harian Lepas" in text
-    assert "baris/row 3, kolom/column I (penghasilan / declared income): di bawah batas bawah BPU Rp 1.000.000" in text
-    assert "baris/row 4, kolom/column B (NIK): harus 16 angka" in text
-    assert "baris/row 4, kolom/column G (tanggal lahir / birth date): harus tanggal" in text
-    assert "baris/row 4, kolom/column I (penghasilan / declared income): harus jumlah rupiah" in text
-    assert "baris/row 4, kolom/column J (mulai / enrolled from): harus tanggal" in text
-    assert "baris/row 5, kolom/column K (sampai / enrolled to): sebelum tanggal mulai" in text
+    assert "baris/row 3 · kolom/column I (penghasilan / declared income): di bawah batas bawah BPU Rp 1.000.000" in text
+    assert "baris/row 4 · kolom/column B (NIK): harus 16 angka" in text
+    assert "baris/row 4 · kolom/column G (tanggal lahir / birth date): harus tanggal" in text
+    assert "baris/row 4 · kolom/column I (penghasilan / declared income): harus jumlah rupiah" in text
+    assert "baris/row 4 · kolom/column J (mulai / enrolled from): harus tanggal" in text
+    assert "baris/row 5 · kolom/column K (sampai / enrolled to): sebelum tanggal mulai" in text
     assert "baris/row 6: harus 11 kolom seperti baris judul, ada 4 / expected 11 fields as in the header row, found 4" in text
     assert len(msgs) == 14
     # no personal data in any message
@@ -94,8 +94,8 @@ def test_header_problems(tmp_path):
     with pytest.raises(InputError) as exc:
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     text = "\n".join(map(str, exc.value.problems))
-    assert "baris/row 1, kolom/column B: judul kolom tidak dikenal; maksud Anda 'jenis kelamin / sex'?" in text
-    assert "baris/row 1, kolom/column D: judul kolom tidak dikenal; maksud Anda 'penghasilan / declared income'?" in text
+    assert "baris/row 1 · kolom/column B: judul kolom tidak dikenal; maksud Anda 'jenis kelamin / sex'?" in text
+    assert "baris/row 1 · kolom/column D: judul kolom tidak dikenal; maksud Anda 'penghasilan / declared income'?" in text
     assert "kolom wajib jenis kelamin / sex tidak ada / required column jenis kelamin / sex missing" in text
     assert "kolom wajib: umur atau tanggal lahir / required: a column age or birth date" in text
     # the headings themselves are never quoted (a header-less roster would show a worker's data)
@@ -107,7 +107,7 @@ def test_many_bad_rows_are_grouped(tmp_path):
     with pytest.raises(InputError) as exc:
         read_roster(write_roster(tmp_path, rows), START, FLOOR, FLOOR)
     (p,) = exc.value.problems
-    assert "baris/row 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (+15 lainnya/more), kolom/column B (jenis kelamin / sex)" in str(p)
+    assert "baris/row 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (+15 lainnya/more) · kolom/column B (jenis kelamin / sex)" in str(p)
 
 
 def test_roster_cells_group_identical_workers(tmp_path):

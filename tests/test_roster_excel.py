@@ -154,8 +154,8 @@ def test_kecamatan_column_must_agree_with_the_reference_list(tmp_path):
     p.write_text("kecamatan;desa;jk;umur;pekerjaan\nLamaknen;Kewar;L;30;Petani\nKec. Raihat;Kewar;L;30;Petani\n"
                  "Atlantisia;Kewar;L;30;Petani\n", encoding="utf-8")
     text = problems_of(p)
-    assert "baris/row 3, kolom/column A (kecamatan / district): menurut daftar, desa Kewar ada di kecamatan Lamaknen" in text
-    assert "baris/row 4, kolom/column A (kecamatan / district): bukan kecamatan di Kabupaten Belu" in text
+    assert "baris/row 3 · kolom/column A (kecamatan / district): menurut daftar, desa Kewar ada di kecamatan Lamaknen" in text
+    assert "baris/row 4 · kolom/column A (kecamatan / district): bukan kecamatan di Kabupaten Belu" in text
     assert_no_secret(text)
 
 
@@ -249,10 +249,10 @@ def test_unknown_village_gets_a_suggestion_and_the_cell_is_never_quoted(tmp_path
                  "Atlantisia;P;31;Petani;Yolanda Fizzlebottom\nKewar;P;31;Petanii;Xanthippe Grumblewick\n",
                  encoding="utf-8")
     text = problems_of(p)
-    assert ("r.csv: baris/row 2, kolom/column A (desa / village): bukan desa atau kelurahan di Kabupaten Belu; "
+    assert ("r.csv: baris/row 2 · kolom/column A (desa / village): bukan desa atau kelurahan di Kabupaten Belu; "
             "maksud Anda 'Fulur'? / not a desa or kelurahan of Kabupaten Belu; did you mean 'Fulur'?") in text
-    assert "baris/row 3, kolom/column A (desa / village): bukan desa atau kelurahan di Kabupaten Belu (daftar:" in text
-    assert "baris/row 4, kolom/column D (pekerjaan / occupation): pekerjaan tidak dikenal; maksud Anda 'Petani'?" in text
+    assert "baris/row 3 · kolom/column A (desa / village): bukan desa atau kelurahan di Kabupaten Belu (daftar:" in text
+    assert "baris/row 4 · kolom/column D (pekerjaan / occupation): pekerjaan tidak dikenal; maksud Anda 'Petani'?" in text
     assert "Fulurr" not in text and "Petanii" not in text
     assert_no_secret(text)
 
@@ -276,8 +276,8 @@ def test_header_row_after_title_rows_and_row_numbers_as_excel_shows_them(tmp_pat
     bad[3] = bad[3][:4] + ("31/02/1980",) + bad[3][5:]  # worker 4 (Excel row 7)
     for p in (write_xlsx(tmp_path / "r.xlsx", workers=bad), write_csv(tmp_path / "r.csv", workers=bad)):
         text = problems_of(p)
-        assert "baris/row 6, kolom/column E (jenis kelamin / sex): harus L atau P" in text
-        assert "baris/row 7, kolom/column F (tanggal lahir / birth date): harus tanggal" in text
+        assert "baris/row 6 · kolom/column E (jenis kelamin / sex): harus L atau P" in text
+        assert "baris/row 7 · kolom/column F (tanggal lahir / birth date): harus tanggal" in text
         assert_no_secret(text)
 
 
@@ -299,8 +299,8 @@ def test_unknown_and_repeated_headings_are_named_by_letter(tmp_path):
     p = tmp_path / "r.csv"
     p.write_text("desa;jk;umur;pekerjaan;Zebulon Quarkwhistle;desa\nKewar;L;30;Petani;x;Kewar\n", encoding="utf-8")
     text = problems_of(p)
-    assert "baris/row 1, kolom/column E: judul kolom tidak dikenal" in text
-    assert "baris/row 1, kolom/column F: kolom desa / village sudah ada di kolom A" in text
+    assert "baris/row 1 · kolom/column E: judul kolom tidak dikenal" in text
+    assert "baris/row 1 · kolom/column F: kolom desa / village sudah ada di kolom A" in text
     assert_no_secret(text)
 
 
@@ -404,7 +404,7 @@ def test_template_reads_as_a_roster_once_its_example_row_is_replaced(tmp_path):
     from sim.inputs.roster_headers import column_of
     tpl = ROOT / "params" / "templates" / "roster-template.xlsx"
     text = problems_of(tpl)   # a forgotten example row is refused, never counted as a worker
-    assert text.endswith("baris/row 2, kolom/column B (NIK): baris contoh dari template: hapus baris ini / "
+    assert text.endswith("baris/row 2 · kolom/column B (NIK): baris contoh dari template: hapus baris ini / "
                          "the template's example row: delete it") and len(text.splitlines()) == 1
     wb = openpyxl.load_workbook(tpl)
     ws = wb["Peserta"]
@@ -447,3 +447,26 @@ def test_report_section_by_area_adds_up_as_shown(monkeypatch, tmp_path):
                 assert body == pytest.approx(to_num(cells[-1][j]), abs=1e-6), (j, body, cells[-1][j])
                 checked += 1
         assert checked == 12   # six columns in the kecamatan table and in the desa table
+
+
+def test_damaged_workbook_is_one_clear_line(tmp_path):
+    import zipfile
+    good = write_xlsx(tmp_path / "baik.xlsx")
+    bad = tmp_path / "rusak.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]          # cut in the middle of the rows
+            dst.writestr(info, data)
+    text = problems_of(bad)
+    assert len(text.splitlines()) == 1 and ("buku kerja rusak" in text or "tidak dapat dibuka" in text)
+    assert_no_secret(text)
+
+
+def test_heading_and_row_problems_in_one_pass_and_blank_rows_skipped(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("\n" * 14 + "desa;jk;umur;pekerjaan;penghasilam\nKewar;X;30;Petani;1\n", encoding="utf-8")
+    text = problems_of(p)
+    assert "baris/row 15 · kolom/column E: judul kolom tidak dikenal; maksud Anda 'penghasilan / declared income'?" in text
+    assert "baris/row 16 · kolom/column B (jenis kelamin / sex): harus L atau P" in text

@@ -55,7 +55,7 @@ class _Grouped:
             listed = ", ".join(map(str, rows[:_MAX_ROWS_LISTED]))
             if len(rows) > _MAX_ROWS_LISTED:
                 listed += f" (+{len(rows) - _MAX_ROWS_LISTED} lainnya/more)"
-            loc = f"baris/row {listed}" + (f", {where}" if where else "")
+            loc = f"baris/row {listed}" + (f" · {where}" if where else "")
             problems.add(file, loc, message)
         if len(items) > _MAX_PROBLEM_LINES:
             n = len(items) - _MAX_PROBLEM_LINES
@@ -63,26 +63,31 @@ class _Grouped:
 
 
 def _find_header(rows, name: str, villages: V.Villages, problems: Problems):
-    """``(row number, header cells, the remaining rows)``; reports a missing header row."""
-    buffered = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    for k, (rowno, cells) in enumerate(buffered):
+    """``(row number, header cells, the remaining rows)``: the header row is the first of the first
+    :data:`HEADER_SEARCH_ROWS` filled rows with two accepted headings; a missing one is reported."""
+    seen = []
+    for rowno, cells in rows:
+        if _blank(cells):
+            continue
         if recognised(cells) >= 2:
-            return rowno, cells, itertools.chain(buffered[k + 1:], rows)
-    filled = [(r, c) for r, c in buffered if any(not V.is_empty(x) for x in c)]
+            return rowno, cells, rows
+        seen.append((rowno, cells))
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
     hint = bi(f"lihat contoh {TEMPLATE}", f"see the template {TEMPLATE}")
-    if not filled:
+    if not seen:
         problems.add(name, "", bi("berkas kosong: harus ada baris judul kolom lalu satu baris per pekerja",
                                   "the file is empty; expected a header row and one row per worker"))
-    elif V.looks_like_data(filled[0][1], villages):
-        problems.add(name, f"baris/row {filled[0][0]}",
+    elif V.looks_like_data(seen[0][1], villages):
+        problems.add(name, f"baris/row {seen[0][0]}",
                      bi("baris judul kolom tidak ada: baris pertama berisi data pekerja, bukan nama kolom; "
                         "tambahkan baris judul (desa, jenis kelamin, umur, pekerjaan, ...)",
                         "the header row is missing: the first row holds a worker's data, not column names; "
                         "add a header row (desa, jenis kelamin, umur, pekerjaan, ...)") + f"; {hint}")
     else:
-        problems.add(name, "", bi(f"tidak ada baris judul kolom dalam {HEADER_SEARCH_ROWS} baris pertama "
+        problems.add(name, "", bi(f"tidak ada baris judul kolom dalam {HEADER_SEARCH_ROWS} baris terisi pertama "
                                   "(mis. desa, jenis kelamin, umur, pekerjaan)",
-                                  f"no header row in the first {HEADER_SEARCH_ROWS} rows "
+                                  f"no header row in the first {HEADER_SEARCH_ROWS} filled rows "
                                   "(e.g. desa, jenis kelamin, umur, pekerjaan)") + f"; {hint}")
     problems.raise_if_any()
 
@@ -92,7 +97,7 @@ def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         key = column_of(h) if h is not None else ""
-        where = f"baris/row {header_row}, kolom/column {letter(i)}"
+        where = f"baris/row {header_row} · kolom/column {letter(i)}"
         if key is None:
             s = suggest_column(h)
             problems.add(name, where, bi("judul kolom tidak dikenal" + (f"; maksud Anda '{s}'?" if s else ""),
@@ -209,7 +214,8 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     villages, occs = V.Villages(), V.Occupations()
     header_row, header, rows = _find_header(rows, name, villages, problems)
     cols = _map_columns(header, header_row, name, problems)
-    problems.raise_if_any()
+    if any(k not in cols for k in REQUIRED) or ("age" not in cols and "birth_date" not in cols):
+        problems.raise_if_any()   # rows cannot be read without these; other heading problems wait for the rows
     rp = _Grouped()
     rownos, values, codes = _collect(rows, cols, len(header), epoch is None, rp)
     n = rownos.size

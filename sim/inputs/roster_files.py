@@ -19,11 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..common.errors import Problems
+from ..common.errors import InputError, Problems
 
 MAX_ROWS = 1_000_000          #: rows of a roster file (about 0.1 GB of memory while reading)
 MAX_BYTES = 200 * 1024 * 1024  #: size of a roster file
@@ -59,8 +58,10 @@ def open_rows(path: Path | str, name: str, sheet: str | None = None) -> tuple[It
     if size > MAX_BYTES:
         _fail(problems, name, bi(f"berkas lebih dari {MAX_BYTES // 2**20} MB", f"the file exceeds {MAX_BYTES // 2**20} MB"))
     if head.startswith(_OLE2):
-        _fail(problems, name, bi("format Excel lama (.xls): simpan sebagai Excel Workbook (.xlsx) atau CSV UTF-8",
-                                 "old Excel format (.xls): save it as Excel Workbook (.xlsx) or CSV UTF-8"))
+        _fail(problems, name, bi("format Excel lama (.xls) atau buku kerja bersandi: simpan sebagai Excel Workbook "
+                                 "(.xlsx) tanpa sandi atau CSV UTF-8",
+                                 "old Excel format (.xls) or a password-protected workbook: save it as Excel Workbook "
+                                 "(.xlsx) without a password or as CSV UTF-8"))
     if is_excel(path) or head.startswith(b"PK\x03\x04"):
         return _excel_rows(path, name, sheet, problems)
     if sheet:
@@ -106,12 +107,11 @@ def _csv_iter(text: str, delim: str, name: str) -> Iterator[tuple[int, tuple]]:
 
 def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError):
+    except Exception:  # noqa: BLE001  (whatever openpyxl raises, the workbook cannot be read)
         _fail(problems, name, bi("tidak dapat dibuka sebagai buku kerja Excel (.xlsx)",
                                  "cannot be opened as an Excel workbook (.xlsx)"))
     if sheet is None:
@@ -144,7 +144,9 @@ def _excel_iter(wb, ws, name: str) -> Iterator[tuple[int, tuple]]:
                     p.add(name, "", bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
                     p.raise_if_any()
                 yield rowno, row
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError):
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001  (whatever openpyxl raises, the sheet cannot be read)
         p = Problems()
         p.add(name, "", bi("buku kerja rusak: lembar tidak dapat dibaca sampai akhir",
                            "the workbook is damaged: the sheet cannot be read to its end"))

@@ -5,9 +5,9 @@ A heading is compared after :func:`norm_heading`: lower case; text in brackets d
 (``Jenis Kelamin (L/P)``); ``_``, ``-``, ``.`` and ``:`` read as spaces; spaces collapsed.  So
 ``TGL. LAHIR``, ``tgl_lahir`` and ``Tanggal Lahir (dd/mm/yyyy)`` are all ``birth_date``.
 
-The header row is the first row, among the first :data:`HEADER_SEARCH_ROWS`, in which at least two
-cells are accepted column names; rows above it (a title such as "DAFTAR PEKERJA RENTAN ...") are
-skipped.  When no row qualifies and the first filled row looks like a worker's data (a 16-digit
+The header row is the first row, among the first :data:`HEADER_SEARCH_ROWS` filled rows, in which
+at least two cells are accepted column names; rows above it (a title such as "DAFTAR PEKERJA
+RENTAN ...") are skipped.  When no row qualifies and the first filled row looks like a worker's data (a 16-digit
 number, a date, a sex code, a village of Belu), the roster is reported as missing its header row.
 No heading or cell text is ever quoted in a message: columns are named by their letter as the
 spreadsheet shows it and by their accepted name.
