@@ -79,7 +79,7 @@ def _csv_rows(path: Path, name: str, problems: Problems) -> Iterator[tuple[int, 
                                  "expected a UTF-8 text file (save it from Excel as 'CSV UTF-8')"))
     if "\x00" in text[:4096]:
         _fail(problems, name, bi("bukan berkas teks CSV", "not a CSV text file"))
-    first = text[:65536].splitlines()[:12]
+    first = [ln for ln in text[:65536].splitlines() if ln.strip()][:12]
     counts = {d: sum(line.count(d) for line in first) for d in (",", ";", "\t")}
     delim = max(counts, key=lambda d: (counts[d], d == ","))
     if text.count("\n") + 1 > MAX_ROWS + 1:
