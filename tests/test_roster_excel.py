@@ -357,6 +357,7 @@ def test_by_area_adds_up_to_the_regency_synthetic(baseline):
     from sim.analyses.model import run
     s = run(baseline.updated({"programs.jht": True}), checks=False)
     _sums_match(s)
+    _sums_match(run(baseline.updated({"budget.funded_until": "2023-12-31"}), checks=False))
     assert {"kecamatan", "desa", "workers", "contributions", "expected_claims", "expected_deaths",
             "expected_accidents"} <= set(s["by_area"][0])
     # the synthetic roster spreads villages independently of the cells: figures in proportion to workers
@@ -377,7 +378,7 @@ def test_by_area_adds_up_and_follows_each_village_roster(tmp_path, baseline):
         lines.append(f"{desa[i]};{'LP'[i % 2]};{rng.integers(15, 81)};{occ[i]};{inc};{frm}")
     p = tmp_path / "r.csv"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    scen = baseline.updated({"programs.jht": True})
+    scen = baseline.updated({"programs.jht": True, "budget.funded_until": "2024-02-29"})
     pf = read(p)
     s = summarize(scen, compute(scen, portfolio=pf, mc_years=0), checks=False)
     _sums_match(s)

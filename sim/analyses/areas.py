@@ -35,7 +35,7 @@ def per_worker(scen, c) -> dict[str, np.ndarray]:
     m = contributions.monthly(pf.income, sched, progs)
     out = {f"contributions.{p}": 12.0 * pf.exposure * m[p] for p in PROGRAMS}
     share = float(scen["budget.jht_regency_share"])
-    out["budget_required"] = float(scen["budget.months"]) * (m["jkk"] + m["jkm"] + share * m["jht"])
+    out["budget_required"] = float(c.budget["months"]) * (m["jkk"] + m["jkm"] + share * m["jht"])
     death_share = float(scen.param("assumptions.accidents.claim_type_mix")["death"])
     for p, events in (("jkm", "expected_deaths"), ("jkk", "expected_accidents")):
         n = np.zeros(pf.count.size)
