@@ -471,3 +471,11 @@ def test_heading_and_row_problems_in_one_pass_and_blank_rows_skipped(tmp_path):
     text = problems_of(p)
     assert "baris/row 15 · kolom/column E: judul kolom tidak dikenal; maksud Anda 'penghasilan / declared income'?" in text
     assert "baris/row 16 · kolom/column B (jenis kelamin / sex): harus L atau P" in text
+
+
+def test_income_above_the_bound_is_refused(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("desa;jk;umur;pekerjaan;penghasilan\nKewar;L;30;Petani;1e300\nKewar;L;30;Petani;2.000.000.000\n",
+                 encoding="utf-8")
+    text = problems_of(p)
+    assert "baris/row 2, 3 · kolom/column E (penghasilan / declared income): di atas batas Rp 1.000.000.000 sebulan" in text

@@ -16,7 +16,6 @@ for ``.xlsx``).
 """
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import date
 from pathlib import Path
@@ -28,38 +27,14 @@ from . import roster_values as V
 from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
 from .roster_files import bi, open_rows
 from .roster_headers import HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, recognised, suggest_column
+from .roster_table import Column, Grouped, blank, collect, required_empty
 
 _MAX_ROWS_LISTED = 10
-_MAX_PROBLEM_LINES = 40
+MAX_INCOME = 1_000_000_000   #: declared income a month, rupiah (a bound against typing slips; BPU incomes are far lower)
 TEMPLATE = "params/templates/roster-template.xlsx"
 #: the NIK of the template's invented example row (a serial of 0000 is never issued): refused, so a
 #: forgotten example row never counts as a worker
 EXAMPLE_NIK = "5304000000000000"
-
-
-class _Grouped:
-    """Row problems grouped by (column, message), listed with their row numbers."""
-
-    def __init__(self):
-        self.groups: dict[tuple[str, str], list[int]] = {}
-
-    def add(self, rows, where: str, message: str):
-        rows = [int(r) for r in np.atleast_1d(rows)]
-        if rows:
-            self.groups.setdefault((where, message), []).extend(rows)
-
-    def flush(self, file: str, problems: Problems):
-        items = sorted(self.groups.items(), key=lambda kv: min(kv[1]))
-        for (where, message), rows in items[:_MAX_PROBLEM_LINES]:
-            rows = sorted(rows)
-            listed = ", ".join(map(str, rows[:_MAX_ROWS_LISTED]))
-            if len(rows) > _MAX_ROWS_LISTED:
-                listed += f" (+{len(rows) - _MAX_ROWS_LISTED} lainnya/more)"
-            loc = f"baris/row {listed}" + (f" · {where}" if where else "")
-            problems.add(file, loc, message)
-        if len(items) > _MAX_PROBLEM_LINES:
-            n = len(items) - _MAX_PROBLEM_LINES
-            problems.add(file, "", bi(f"dan {n} masalah lain", f"and {n} more problems"))
 
 
 def _find_header(rows, name: str, villages: V.Villages, problems: Problems):
@@ -67,7 +42,7 @@ def _find_header(rows, name: str, villages: V.Villages, problems: Problems):
     :data:`HEADER_SEARCH_ROWS` filled rows with two accepted headings; a missing one is reported."""
     seen = []
     for rowno, cells in rows:
-        if _blank(cells):
+        if blank(cells):
             continue
         if recognised(cells) >= 2:
             return rowno, cells, rows
@@ -116,88 +91,6 @@ def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict
     return cols
 
 
-def _blank(row) -> bool:
-    for c in row:
-        if c is not None and (c.__class__ is not str or c.strip()):
-            return False
-    return True
-
-
-def _collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: _Grouped, chunk: int = 8192):
-    """Codes of each used column's distinct values, row by row (names are never kept), read in
-    chunks so that memory stays bounded by the distinct values and one chunk."""
-    used = [(k, i) for k, i in cols.items() if k != "name"]
-    uniq = {k: {} for k, _ in used}
-    codes = {k: [] for k, _ in used}
-    rownos, bad_width = [], {}
-    pad = (None,) * width
-    while True:
-        block = list(itertools.islice(rows, chunk))
-        if not block:
-            break
-        keep = []
-        for rowno, row in block:
-            if _blank(row):
-                continue
-            if len(row) != width:
-                if is_csv:
-                    bad_width.setdefault(len(row), []).append(rowno)
-                    continue
-                row = tuple(row[:width]) + pad[len(row):]
-            rownos.append(rowno)
-            keep.append(row)
-        if not keep:
-            continue
-        columns = list(zip(*keep))
-        for k, i in used:
-            d = uniq[k]
-            codes[k].extend([d.setdefault(v, len(d)) for v in columns[i]])
-    for found, rs in bad_width.items():
-        rp.add(rs, "", bi(f"harus {width} kolom seperti baris judul, ada {found}",
-                          f"expected {width} fields as in the header row, found {found}"))
-    return np.asarray(rownos, dtype=np.int64), {k: list(uniq[k]) for k in uniq}, \
-        {k: np.asarray(codes[k], dtype=np.int64) for k in codes}
-
-
-class _Column:
-    """One column's distinct values parsed once; problems reported per row."""
-
-    def __init__(self, key, idx, values, codes, rownos, rp: _Grouped):
-        self.key, self.where = key, f"kolom/column {letter(idx)} ({label(key)})"
-        self.values, self.codes, self.rownos, self.rp = values, codes, rownos, rp
-        self.blank = [V.is_empty(v) for v in values]
-        self.empty = np.array(self.blank, dtype=bool)[codes] if values else np.zeros(0, dtype=bool)
-
-    def parse(self, parser, message_of, only=None):
-        """Per-row parsed values (object array; None where empty or invalid) and the invalid-row mask.
-
-        ``message_of(value, parsed)`` gives the problem of a non-empty distinct value, or None;
-        problems are reported only for the rows in the mask *only* (all rows by default)."""
-        parsed = [None if e else parser(v) for v, e in zip(self.values, self.blank)]
-        msgs = [None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)]
-        index = {m: j for j, m in enumerate(sorted({m for m in msgs if m}))}
-        mid = np.array([index[m] if m else -1 for m in msgs], dtype=np.int64)
-        per_row = mid[self.codes] if len(mid) else np.zeros(0, dtype=np.int64)
-        if only is not None:
-            per_row[~only] = -1
-        for m, j in index.items():
-            self.rp.add(self.rownos[per_row == j], self.where, m)
-        arr = np.empty(len(parsed), dtype=object)
-        arr[:] = parsed
-        return (arr[self.codes] if len(parsed) else np.empty(0, dtype=object)), per_row >= 0
-
-    def flag_rows(self, mask, message):
-        self.rp.add(self.rownos[mask], self.where, message)
-
-
-_EMPTY = bi("kosong", "empty")
-
-
-def _required_empty(col: _Column, what: str):
-    col.flag_rows(col.empty, bi(f"kosong; harus {what[0]}", f"empty; expected {what[1]}"))
-    return col.empty
-
-
 def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
                 default_membership: float = 0.0, display: str | None = None, sheet: str | None = None,
                 cover_until: date | None = None) -> Portfolio:
@@ -216,14 +109,14 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     cols = _map_columns(header, header_row, name, problems)
     if any(k not in cols for k in REQUIRED) or ("age" not in cols and "birth_date" not in cols):
         problems.raise_if_any()   # rows cannot be read without these; other heading problems wait for the rows
-    rp = _Grouped()
-    rownos, values, codes = _collect(rows, cols, len(header), epoch is None, rp)
+    rp = Grouped()
+    rownos, values, codes = collect(rows, cols, len(header), epoch is None, rp)
     n = rownos.size
     if n == 0 and not rp.groups:
         problems.add(name, "", bi("tidak ada baris pekerja setelah baris judul kolom",
                                   "no worker rows; expected one row per worker after the header row"))
         problems.raise_if_any()
-    col = {k: _Column(k, cols[k], values[k], codes[k], rownos, rp) for k in values}
+    col = {k: Column(k, cols[k], values[k], codes[k], rownos, rp) for k in values}
     start_d = date.fromisoformat(start)
     end_d = start_d.replace(year=start_d.year + 1) if (start_d.month, start_d.day) != (2, 29) \
         else date(start_d.year + 1, 3, 1)
@@ -232,7 +125,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     # village (and kecamatan when given)
     c = col["village"]
     vil, b = c.parse(villages.match, lambda v, p: None if p else _village_message(villages.suggest(v)))
-    bad |= b | _required_empty(c, ("nama desa atau kelurahan", "a desa or kelurahan name"))
+    bad |= b | required_empty(c, ("nama desa atau kelurahan", "a desa or kelurahan name"))
     if "kecamatan" in col:
         k = col["kecamatan"]
         kec, b = k.parse(villages.kecamatan_key, lambda v, p: None if p else
@@ -249,7 +142,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     c = col["sex"]
     male, b = c.parse(V.parse_sex, lambda v, p: None if p is not None else
                       bi("harus L atau P (juga Laki-laki/Perempuan, M/F)", "expected L or P (also Laki-laki/Perempuan, M/F)"))
-    bad |= b | _required_empty(c, ("L atau P", "L or P"))
+    bad |= b | required_empty(c, ("L atau P", "L or P"))
 
     # age, or the birth date where no age is given
     age = np.full(n, np.nan)
@@ -285,7 +178,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     # occupation
     c = col["occupation"]
     occ, b = c.parse(occs.match, lambda v, p: None if p else _occupation_message(occs.suggest(v)))
-    bad |= b | _required_empty(c, ("pekerjaan", "an occupation"))
+    bad |= b | required_empty(c, ("pekerjaan", "an occupation"))
     unknown_occ = bool(b.any())
 
     # declared income (the scenario's income where empty)
@@ -295,7 +188,9 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         inc, b = c.parse(V.parse_amount, lambda v, p: (
             bi("harus jumlah rupiah, mis. 1.500.000", "expected an amount in rupiah, e.g. 1.500.000") if p is None else
             bi(f"di bawah batas bawah BPU Rp {income_floor:,.0f}".replace(",", "."),
-               f"below the BPU floor of Rp {income_floor:,.0f}".replace(",", ".")) if p < income_floor else None))
+               f"below the BPU floor of Rp {income_floor:,.0f}".replace(",", ".")) if p < income_floor else
+            bi(f"di atas batas Rp {MAX_INCOME:,.0f} sebulan".replace(",", "."),
+               f"above the bound of Rp {MAX_INCOME:,.0f} a month".replace(",", ".")) if p > MAX_INCOME else None))
         bad |= b
         ok = ~c.empty & ~b
         income[ok] = inc[ok].astype(float)
