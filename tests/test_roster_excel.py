@@ -419,35 +419,29 @@ def test_template_reads_as_a_roster_once_its_example_row_is_replaced(tmp_path):
     assert pf.workers == 2 and pf.village_names == ["Fulur", "Kewar"] and sorted(pf.age.tolist()) == [33, 37]
 
 
-def test_report_section_by_area_adds_up_as_shown(monkeypatch, tmp_path):
-    import re
-
-    import IPython.display
-
+def test_report_blocks_by_area_add_up_as_shown(tmp_path):
     from sim.outputs import report as R
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    from sim.outputs.report_areas import area_blocks
+    from sim.outputs.report_doc import Figure, Table, cell_text, markdown
     roster = write_xlsx(tmp_path / "desa.xlsx")
     for scen, lang in ((str(BASE), "id"), (str(scenario(tmp_path, roster)), "en")):
-        shown.clear()
         ctx = R.prepare(scen, [], lang, 0, 0)
-        R.areas_section(ctx)
-        md = "\n".join(o.data for o in shown if hasattr(o, "data") and isinstance(o.data, str))
-        assert ("Per kecamatan dan desa" if lang == "id" else "By kecamatan and desa") in md
-        assert any(type(o).__name__ == "Figure" for o in shown)
-        assert_no_secret(md)
-        checked = 0
-        for block in md.split("\n\n"):
-            lines = [ln for ln in block.splitlines() if ln.startswith("| ") and "---" not in ln][1:]
-            if not lines:
-                continue
-            cells = [[c.strip(" *") for c in ln.strip("|").split("|")[1:]] for ln in lines]
-            to_num = lambda c: float(re.sub(r"[^\d,]", "", c).replace(",", "."))  # noqa: E731
-            for j in range(len(cells[0])):
-                body = sum(to_num(r[j]) for r in cells[:-1])
-                assert body == pytest.approx(to_num(cells[-1][j]), abs=1e-6), (j, body, cells[-1][j])
-                checked += 1
-        assert checked == 12   # six columns in the kecamatan table and in the desa table
+        blocks = area_blocks(ctx)
+        text = "\n\n".join(markdown(b) for b in blocks if not isinstance(b, Figure))
+        assert ("Per kecamatan dan desa" if lang == "id" else "By kecamatan and desa") in text
+        assert_no_secret(text)
+        tables = [b for b in blocks if isinstance(b, Table)]
+        assert [tb.sheet for tb in tables] == ["Kecamatan", "Desa"]
+        assert len([b for b in blocks if isinstance(b, Figure)]) == 1
+        for tb in tables:
+            for j, kind in enumerate(tb.kinds[1:], start=1):
+                body = sum(r[j] for r in tb.rows[:-1])
+                assert body == pytest.approx(tb.rows[-1][j], abs=1e-9), (tb.sheet, j)
+                # and as printed: the Indonesian text of the rows adds up to the text of the total
+                as_read = lambda c: float(cell_text(c, kind).replace("Rp\u00a0", "").replace(".", "").replace(",", "."))  # noqa: E731
+                assert sum(as_read(r[j]) for r in tb.rows[:-1]) == pytest.approx(as_read(tb.rows[-1][j]), abs=1e-6)
+        assert tables[0].rows[-1][1] == ctx.summary["workers"]
+        assert tables[0].rows[-1][6] == round(ctx.summary["expected_claims"]["total"])
 
 
 def test_damaged_workbook_is_one_clear_line(tmp_path):

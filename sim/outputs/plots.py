@@ -219,7 +219,6 @@ def area_bars(ax, labels: list[str], contributions, claims, title: str, legend: 
     ax.barh(y - 0.2, _millions(claims), height=0.4, color="#c44e52", label=legend[1])
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.5 / max(len(labels), 4) * 0.1), ncol=2, fontsize=8,
-              frameon=False)
+    ax.set_title(title, pad=22)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
     return ax

@@ -288,7 +288,8 @@ def assumptions_blocks(ctx) -> list:
 def detail(ctx) -> Section:
     tr = ctx.tr
     sec = Section("detail").add(Heading(tr("5. Rincian", "5. Detail")))
-    sec.add(*budget_table(ctx), *claims_table(ctx))
+    from .report_areas import area_blocks
+    sec.add(*budget_table(ctx), *claims_table(ctx), *area_blocks(ctx))
     if ctx.tornado:
         sec.add(Heading(tr("Sensitivitas", "Sensitivity"), 3),
                 Para(tr("Setiap asumsi digeser sendiri-sendiri ke nilai rendah (biru) dan tinggi (oranye); rasio klaim "
