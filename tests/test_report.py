@@ -249,7 +249,7 @@ def test_workbook_holds_numbers_with_rupiah_formats(council_report):
     import openpyxl
     _, paths = council_report
     wb = openpyxl.load_workbook(paths["xlsx"])
-    assert wb.sheetnames == ["Ringkasan", "Anggaran per tahun", "Klaim", "Proyeksi", "Asumsi"]
+    assert wb.sheetnames == ["Ringkasan", "Anggaran per tahun", "Klaim", "Kecamatan", "Desa", "Proyeksi", "Asumsi"]
     figures = json.loads(paths["json"].read_text())
 
     def row(ws, label):
@@ -270,6 +270,11 @@ def test_workbook_holds_numbers_with_rupiah_formats(council_report):
     assert [c.value for c in later[1:6]] == pytest.approx([12, WORKERS, ALLOC, WORKERS * M * 12, WORKERS * JHT_M * 12])
     claims = row(wb["Klaim"], "Klaim harapan")
     assert [c.value for c in claims[1:4]] == pytest.approx([figures["expected_claims"][k] for k in ("jkk", "jkm", "total")])
+    for sheet, n in (("Kecamatan", 9), ("Desa", 69)):   # by area: rows that add up to the regency in Excel
+        body = [r for r in wb[sheet].iter_rows(min_row=4) if r[1].value is not None]
+        assert len(body) == n + 1 and body[-1][0].value == "Jumlah" and body[-1][1].value == WORKERS
+        assert sum(r[6].value for r in body[:-1]) == body[-1][6].value == round(figures["expected_claims"]["total"])
+        assert "Rp" in body[0][2].number_format
     proj = [r for r in wb["Proyeksi"].iter_rows(min_row=4) if isinstance(r[0].value, int)]
     assert len(proj) == 10 and proj[0][3].value == pytest.approx(WORKERS * M * 12) and "Rp" in proj[0][3].number_format
     assumptions = {r[0].value: r for r in wb["Asumsi"].iter_rows(min_row=4)}

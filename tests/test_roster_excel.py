@@ -473,3 +473,12 @@ def test_income_above_the_bound_is_refused(tmp_path):
                  encoding="utf-8")
     text = problems_of(p)
     assert "baris/row 2, 3 · kolom/column E (penghasilan / declared income): di atas batas Rp 1.000.000.000 sebulan" in text
+
+
+def test_misspelled_headings_are_found_and_suggested(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Desa;Jenis Kelamn;Umurr;Pekerjan\nKewar;L;30;Petani\n", encoding="utf-8")
+    text = problems_of(p)
+    assert "baris/row 1 · kolom/column B: judul kolom tidak dikenal; maksud Anda 'jenis kelamin / sex'?" in text
+    assert "baris/row 1 · kolom/column D: judul kolom tidak dikenal; maksud Anda 'pekerjaan / occupation'?" in text
+    assert "kolom wajib pekerjaan / occupation tidak ada" in text

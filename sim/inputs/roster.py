@@ -26,7 +26,8 @@ from ..common.errors import Problems
 from . import roster_values as V
 from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
 from .roster_files import bi, open_rows
-from .roster_headers import HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, recognised, suggest_column
+from .roster_headers import (HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, near_misses, recognised,
+                             suggest_column)
 from .roster_table import Column, Grouped, blank, collect, required_empty
 
 _MAX_ROWS_LISTED = 10
@@ -44,7 +45,8 @@ def _find_header(rows, name: str, villages: V.Villages, problems: Problems):
     for rowno, cells in rows:
         if blank(cells):
             continue
-        if recognised(cells) >= 2:
+        known = recognised(cells)
+        if known >= 2 or (known == 1 and near_misses(cells) >= 1 and not V.looks_like_data(cells, villages)):
             return rowno, cells, rows
         seen.append((rowno, cells))
         if len(seen) >= HEADER_SEARCH_ROWS:

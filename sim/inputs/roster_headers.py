@@ -6,8 +6,9 @@ A heading is compared after :func:`norm_heading`: lower case; text in brackets d
 ``TGL. LAHIR``, ``tgl_lahir`` and ``Tanggal Lahir (dd/mm/yyyy)`` are all ``birth_date``.
 
 The header row is the first row, among the first :data:`HEADER_SEARCH_ROWS` filled rows, in which
-at least two cells are accepted column names; rows above it (a title such as "DAFTAR PEKERJA
-RENTAN ...") are skipped.  When no row qualifies and the first filled row looks like a worker's data (a 16-digit
+at least two cells are accepted column names, or one is and another is close to one (a misspelled
+heading, then reported with a suggestion) while nothing in the row reads as a worker's data; rows
+above it (a title such as "DAFTAR PEKERJA RENTAN ...") are skipped.  When no row qualifies and the first filled row looks like a worker's data (a 16-digit
 number, a date, a sex code, a village of Belu), the roster is reported as missing its header row.
 No heading or cell text is ever quoted in a message: columns are named by their letter as the
 spreadsheet shows it and by their accepted name.
@@ -103,3 +104,8 @@ def accepted_names() -> str:
 def recognised(row) -> int:
     """How many cells of *row* are accepted column names (not counting ignored headings)."""
     return sum(1 for c in row if c is not None and str(c).strip() and column_of(c))
+
+
+def near_misses(row) -> int:
+    """How many text cells of *row* are unknown but close to an accepted name (misspelled headings)."""
+    return sum(1 for c in row if isinstance(c, str) and c.strip() and column_of(c) is None and suggest_column(c))

@@ -40,15 +40,16 @@ def _table(ctx, first: str, items: list[dict], names, sheet: str) -> Table:
 
 def area_figure(ctx, kec: list[dict]):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
+    from ..common.formatting import number
     from . import plots
-    from .report_detail import axis_format
     fig, ax = plt.subplots(figsize=(9, 0.35 * len(kec) + 1.4))
     plots.area_bars(ax, [r["kecamatan"] for r in kec], [r["contributions"]["total"] for r in kec],
                     [r["expected_claims"]["total"] for r in kec],
                     ctx.tr("Iuran dan klaim harapan per kecamatan", "Contributions and expected claims by kecamatan"),
                     (t("contributions", ctx.lang), t("expected_claims", ctx.lang)), t("rupiah_millions", ctx.lang))
-    axis_format(ax, x="millions")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: number(v, 0 if abs(v) >= 10 or float(v).is_integer() else 1)))
     fig.tight_layout()
     return fig
 
