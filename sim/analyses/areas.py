@@ -23,8 +23,21 @@ import numpy as np
 
 from ..inputs.portfolio import load_villages
 from ..law import contributions
+from ..risk import claims
 
 PROGRAMS = ("jkk", "jkm", "jht")
+
+
+def _jkm_mean_per_death(scen, pf) -> np.ndarray:
+    """The mean JKM claim of each cell, from the cell's own shares of deaths paying the funeral only,
+    the full cash, or the cash with the scholarship (:func:`sim.risk.claims.jkm_shares`).  The claim
+    model may bucket cells whose cover straddles 3 or 36 months under shares averaged over the
+    bucket's expected deaths; the mean is linear in the shares, so the cells' own means add up to
+    the bucket's expected amount exactly, and each desa gets the deaths of its own members."""
+    a = claims.Assumptions.from_scenario(scen)
+    sh = claims.jkm_shares_of_cells(pf.membership, pf.exposure, a.waiting_months, a.scholarship_min_months)
+    unit = np.array([claims.jkm_severity_of_shares(a, *np.eye(3)[j]).mean() for j in range(3)])
+    return sh @ unit
 
 
 def per_worker(scen, c) -> dict[str, np.ndarray]:
@@ -37,13 +50,14 @@ def per_worker(scen, c) -> dict[str, np.ndarray]:
     share = float(scen["budget.jht_regency_share"])
     out["budget_required"] = float(c.budget["months"]) * (m["jkk"] + m["jkm"] + share * m["jht"])
     death_share = float(scen.param("assumptions.accidents.claim_type_mix")["death"])
+    jkm_mean = _jkm_mean_per_death(scen, pf)
     for p, events in (("jkm", "expected_deaths"), ("jkk", "expected_accidents")):
         n = np.zeros(pf.count.size)
         amount = np.zeros(pf.count.size)
         for g in model.of(p, enabled_only=False):
-            n[g.cells] += g.prob
+            np.add.at(n, g.cells, g.prob)
         for g in model.of(p):
-            amount[g.cells] += g.prob * g.severity.mean()
+            np.add.at(amount, g.cells, g.prob * (g.severity.mean() if p == "jkk" else jkm_mean[g.cells]))
         out[events] = n
         out[f"expected_claims.{p}"] = amount
     out["expected_work_accident_deaths"] = out["expected_accidents"] * death_share
