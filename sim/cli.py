@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--no-browser", action="store_true", help="do not open the browser, only print the address")
     dash.add_argument("--save-dir", default=None, help="folder for saved scenarios (default: params/saved)")
     dash.add_argument("--preheat", type=int, default=1, metavar="N",
-                      help="kernels kept ready with the dashboard computed (default 1, about 150 MB each; 0: none)")
+                      help="kernels kept ready with the dashboard computed (default 1, about 120 MB each; 0: none)")
     return ap
 
 

@@ -4,7 +4,7 @@ Serves ``notebooks/explore.ipynb`` with Voila on 127.0.0.1 only (nothing outside
 reach it, so there is no token to copy: the dashboard is at the root of the printed address),
 opens the browser when it is ready, and stops cleanly on Ctrl-C (every kernel shut down).
 
-Kernels (each about 150 MB):
+Kernels (each about 120 MB once the dashboard is computed):
 
 - one *preheated* kernel waits with the dashboard already computed, so a page opens in about a
   second instead of 6-10 s (Voila's ``preheat_kernel``); a new one is heated after each use;

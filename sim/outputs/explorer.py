@@ -169,7 +169,10 @@ class ExplorerModel:
 
     def differences(self, r: ExplorerResult) -> dict[str, float | None]:
         """Each figure of *r* minus the baseline's (None where either is undefined)."""
-        now, base = figures(r), self.baseline()
+        now = figures(r)
+        if self._baseline is None and r.values == self.defaults():
+            self._baseline = now                  # the first page shows the baseline: computed once
+        base = self.baseline()
         return {k: (now[k] - base[k] if now[k] is not None and base.get(k) is not None else None) for k in now}
 
     # -- saving ----------------------------------------------------------------------------------
