@@ -43,7 +43,7 @@ def clear_caches():
     for mod in (aggregate, severity):
         for name in dir(mod):
             fn = getattr(mod, name)
-            if callable(getattr(fn, "cache_clear", None)):
+            if not isinstance(fn, type) and callable(getattr(fn, "cache_clear", None)):
                 fn.cache_clear()
 
 
@@ -59,5 +59,6 @@ def aggregate(spec) -> dict:
         return {"mean": s["mean"], "VaR995": s["var_99_5"], "p_exceed": s["prob_exceed_contributions"]}
     if spec["method"] != "fft":
         raise ValueError("the adapter runs the engine's FFT ('fft') or Monte Carlo ('mc')")
-    d = agg.exact(model, float(spec["unit"]))["jkk"]
-    return {"mean": d.mean(), "VaR995": d.quantile(0.995), "p_exceed": d.prob_exceed(spec["contributions"])}
+    d = agg.exact(model, float(spec["unit"]), parts=("jkk",))["jkk"]
+    q, pe = d.figures([0.995], spec["contributions"])
+    return {"mean": d.mean(), "VaR995": q[0.995], "p_exceed": pe}
