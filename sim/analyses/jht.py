@@ -46,7 +46,10 @@ def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndar
     if vol <= 0 or paths == 0:
         return np.tile(mean, (max(paths, 1), 1))
     rng = np.random.default_rng([int(seed), 4])
-    return np.maximum(mean + vol * rng.standard_normal((paths, years)), -0.99)
+    out = rng.standard_normal((paths, years))
+    out *= vol
+    out += mean
+    return np.maximum(out, -0.99, out=out)
 
 
 #: return paths accumulated at a time (bounded memory: a few arrays of CHUNK x years floats)
@@ -59,14 +62,24 @@ def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
     P, T = returns.shape
     out = np.empty((P, K.shape[0]))
     for a in range(0, P, CHUNK):
-        r = returns[a:a + CHUNK]
-        L = np.cumsum(np.log1p(r), axis=1)
-        X = annuity_factor(r)
-        X *= np.exp(-L)
+        L, X = _growth(returns[a:a + CHUNK])
         np.exp(L, out=L)
         L *= X @ K.T
         out[a:a + CHUNK] = L
     return out
+
+
+def _growth(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``L = cumsum log(1 + r)`` and ``X = s_12(r) exp(-L)`` of a block of return paths, with
+    ``s_12 = r / i``, ``i = (1 + r)^(1/12) - 1`` (the annuity factor from the same logarithms)."""
+    lr = np.log1p(r)
+    i = np.expm1(lr / 12.0)
+    small = np.abs(i) < 1e-15
+    X = np.divide(r, np.where(small, 1.0, i))
+    X[small] = 12.0
+    L = np.cumsum(lr, axis=1, out=lr)
+    X *= np.exp(-L)
+    return L, X
 
 
 def cohort_matrices(cohort, monthly: np.ndarray, retirement_age: float) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +129,6 @@ def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_a
     # only the last year's balance is wanted: one row of the accumulation, path by path
     out = np.empty(r.shape[0])
     for a in range(0, r.shape[0], CHUNK):
-        rr = r[a:a + CHUNK]
-        L = np.cumsum(np.log1p(rr), axis=1)
-        X = annuity_factor(rr) * np.exp(-L)
+        L, X = _growth(r[a:a + CHUNK])
         out[a:a + CHUNK] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X, monthly[:n])
     return out
