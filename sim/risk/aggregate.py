@@ -152,9 +152,9 @@ def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray
     return cf
 
 
-#: transforms of claim-amount lattices by (severity, h, method, M), at most 24 MB of them (a 40-year
-#: projection of Belu: 43 of 0.4 MB)
-_severity_cf = _BoundedCache(_severity_cf_uncached, 24 * 2 ** 20)
+#: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them (a slider
+#: reuses the few of its portfolio; a projection needs new ones every year)
+_severity_cf = _BoundedCache(_severity_cf_uncached, 16 * 2 ** 20)
 
 
 def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
