@@ -46,6 +46,20 @@ def _skip_slow_optional_imports() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+def _import_in_background(module: str) -> None:
+    """Import *module* in a daemon thread: this process only waits while the kernel runs the
+    notebook, so an import needed afterwards (nbconvert, about 1 s) costs no wall time there."""
+    import importlib
+    import threading
+
+    def work():
+        try:
+            importlib.import_module(module)
+        except Exception:   # the later import reports any problem
+            pass
+    threading.Thread(target=work, name=f"import-{module}", daemon=True).start()
+
+
 def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
     """Names, declared types and help of the notebook's parameters cell (papermill.inspect_notebook)."""
     _skip_slow_optional_imports()
@@ -241,6 +255,7 @@ def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: s
     nb_params = dict(params)
     if progress:
         print(f"Menjalankan laporan / running the report: {name} ...", file=sys.stderr)
+    _import_in_background("nbconvert")      # the HTML step's imports overlap the kernel's work
     papermill.execute_notebook(str(notebook), str(staged["ipynb"]), parameters=nb_params, cwd=str(PROJECT),
                                progress_bar=progress, kernel_name="python3", log_output=False)
     if progress:
