@@ -55,8 +55,9 @@ def load() -> str:
     return "load average %.2f %.2f %.2f" % os.getloadavg()
 
 
-def report_line(name, value, cpu=None, extra="", label=None):
-    target, unit, what = TARGETS.get(name, (None, "s", name))
+def report_line(name, value, cpu=None, extra="", label=None, unit=None):
+    target, unit_, what = TARGETS.get(name, (None, "s", name))
+    unit = unit or unit_
     label = label or what
     if unit == "s":
         shown = f"{value * 1e3:8.1f} ms" if value < 1 else f"{value:8.2f} s "
@@ -250,7 +251,7 @@ def m_floor(a):
     cw, _ = median(cold, reps)
     report_line("floor", cw / fw, None, f"  (exact {cw * 1e3:.2f} ms cold, {ew * 1e3:.2f} ms warm; floor "
                 f"{fw * 1e3:.2f} ms; grid {M})")
-    report_line("floor_warm", ew / fw, None, label="  the same, severity transforms cached (a slider)")
+    report_line("floor_warm", ew / fw, None, label="  the same, severity transforms cached (a slider)", unit="x")
 
 
 def m_peer(a):
