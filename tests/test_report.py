@@ -103,6 +103,8 @@ def test_every_report_parameter_problem_is_reported_in_one_pass_before_a_kernel(
     (("-p", "overrides", "[programs.jht=maybe]"), "programs.jht"),
     (("--set", "budget.months=0"), "budget.months"),
     (("--set", "programs.jkk=false", "--set", "programs.jkm=false"), "every programme is switched off"),
+    (("--set", "programs.jkk=false", "--set", "programs.jkm=false", "--set", "programs.jht=true",
+      "--set", "budget.jht_regency_share=0"), "the regency pays none of it"),
     (("-p", "title", "x" * 201), "at most 200 characters"),
     (("-p", "fingerprint", "abc"), "set by the report command itself"),
 ])

@@ -173,9 +173,11 @@ def check(scenario_file: str, sets: list[str], out: Path, language: str, monte_c
         base = load_scenario(scenario_file, [])
     except InputError as exc:
         problems += exc.problems
-    if scen is not None and not any(scen["programs." + p] for p in ("jkk", "jkm", "jht")):
-        problems.append(Problem("--set" if any(o.startswith("programs.") for o in overrides) else str(scenario_file),
-                                "programs", "every programme is switched off; there is nothing to report"))
+    if scen is not None and not (scen["programs.jkk"] or scen["programs.jkm"]
+                                 or (scen["programs.jht"] and scen["budget.jht_regency_share"] > 0)):
+        problems.append(Problem("--set" if any(o.startswith(("programs.", "budget.")) for o in overrides)
+                                else str(scenario_file), "programs",
+                                "every programme is switched off (or the regency pays none of it); there is nothing to report"))
     problems += F.check_output_folder(out)
     if problems:
         raise InputError(problems)
