@@ -228,5 +228,12 @@ def test_the_download_gives_the_scenario_file(page, server, tmp_path):
     from openpyxl import load_workbook
     rows = {r[0]: r[1:] for r in load_workbook(xlsx)["Angka"].iter_rows(min_row=4, values_only=True) if r and r[0]}
     assert rows["Kebutuhan anggaran / Budget need"][:2] == (7000 * 16_800 * 12, 5892 * 16_800 * 12)
+    # the roster template for village offices (issue 15)
+    with page.expect_download() as info:
+        page.locator("#roster-template").click()
+    assert info.value.suggested_filename == "roster-template.xlsx"
+    template = tmp_path / "roster-template.xlsx"
+    info.value.save_as(str(template))
+    assert load_workbook(template).sheetnames[0] == "Peserta"
     _type(page, "workers", "5.892")
     print(f"blocked outside requests: {len(page.blocked)}")

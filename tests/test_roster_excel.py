@@ -482,3 +482,14 @@ def test_misspelled_headings_are_found_and_suggested(tmp_path):
     assert "baris/row 1 · kolom/column B: judul kolom tidak dikenal; maksud Anda 'jenis kelamin / sex'?" in text
     assert "baris/row 1 · kolom/column D: judul kolom tidak dikenal; maksud Anda 'pekerjaan / occupation'?" in text
     assert "kolom wajib pekerjaan / occupation tidak ada" in text
+
+
+def test_dashboard_offers_the_template_for_download():
+    import base64
+    import re
+
+    from sim.outputs.explorer_view import ROSTER_TEMPLATE, template_link
+    link = template_link()
+    assert "download='roster-template.xlsx'" in link and "Templat daftar peserta" in link
+    data = base64.b64decode(re.search(r"base64,([^']+)'", link).group(1))
+    assert data == ROSTER_TEMPLATE.read_bytes()

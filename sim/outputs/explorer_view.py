@@ -95,6 +95,18 @@ def data_link(data: bytes, mime: str, filename: str, text: str, link_id: str) ->
             f"{html.escape(text)}</a>")
 
 
+ROSTER_TEMPLATE = PARAMS_DIR / "templates" / "roster-template.xlsx"
+
+
+def template_link() -> str:
+    """The roster template for village offices (Indonesian headings, an invented example row) as a
+    download link; empty if the file is missing."""
+    if not ROSTER_TEMPLATE.is_file():
+        return ""
+    return data_link(ROSTER_TEMPLATE.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "roster-template.xlsx", "Templat daftar peserta (.xlsx) / Roster template", "roster-template")
+
+
 class Explorer:
     """The dashboard.  ``controls`` maps control names to objects with a settable ``value``."""
 
@@ -178,7 +190,8 @@ class Explorer:
                     self.name, self.save_button, self.replace_button, self.cancel_button],
                    layout=w.Layout(align_items="center", flex_flow="row wrap")),
             self.save_status, w.HTML(f"<small>{html.escape(where)}</small>"),
-            w.HBox([self.downloads, self.excel_button, self.excel_link], layout=w.Layout(align_items="center"))])
+            w.HBox([self.downloads, self.excel_button, self.excel_link], layout=w.Layout(align_items="center")),
+            w.HTML(f"<small class='dl'>{template_link()}</small>")])
 
         self.widget = w.VBox([
             self.header,
