@@ -493,3 +493,44 @@ def test_dashboard_offers_the_template_for_download():
     assert "download='roster-template.xlsx'" in link and "Templat daftar peserta" in link
     data = base64.b64decode(re.search(r"base64,([^']+)'", link).group(1))
     assert data == ROSTER_TEMPLATE.read_bytes()
+
+
+def test_random_cells_never_crash_and_never_leak(tmp_path):
+    """Seeded random rosters (valid values mixed with junk of every cell type openpyxl returns):
+    either a portfolio or InputError, and no junk text in any message."""
+    import csv
+    import random
+    from datetime import time
+
+    import openpyxl
+    rng = random.Random(7)
+    heads = ["desa", "jk", "umur", "tanggal lahir", "pekerjaan", "nik", "penghasilan", "mulai", "sampai", "kecamatan", "nama"]
+    good = {"desa": ["Kewar", "Desa Fulur", "FULUR", "Lakanmau"], "jk": ["L", "P", "Laki-laki"], "umur": ["", "34", 40, 25.0],
+            "tanggal lahir": ["15/08/1980", datetime(1990, 1, 1), 33000, ""], "pekerjaan": ["Petani", "Nelayan/Perikanan"],
+            "nik": ["", "5304019999123456", 5304019999123457], "penghasilan": ["", 1000000, "1.500.000,00"],
+            "mulai": ["", "01/01/2020", datetime(2023, 9, 1)], "sampai": ["", "31/12/2023"], "kecamatan": ["", "Lamaknen"],
+            "nama": ["Zebulon Quarkwhistle"]}
+    junk = [None, "", "Atlantisia", -5, 1e300, True, time(1, 2), datetime(9999, 12, 31), datetime(1, 1, 1), "9999-12-31",
+            "00/00/0000", "0", 10**30, "1e400", "Rp", "--", "\t", "99999", "10000"]
+    outcomes = {"ok": 0, "error": 0}
+    for k in range(120):
+        hs = rng.sample(heads, rng.randint(4, len(heads)))
+        rows = [hs] + [[rng.choice(good[h]) if rng.random() < 0.96 else rng.choice(junk) for h in hs]
+                       for _ in range(rng.randint(1, 5))]
+        if k % 2:
+            wb = openpyxl.Workbook()
+            for r in rows:
+                wb.active.append(r)
+            p = tmp_path / "f.xlsx"
+            wb.save(p)
+        else:
+            p = tmp_path / "f.csv"
+            with open(p, "w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh, delimiter=";").writerows([["" if x is None else x for x in r] for r in rows])
+        try:
+            assert read(p).workers >= 1
+            outcomes["ok"] += 1
+        except InputError as exc:
+            assert_no_secret("\n".join(map(str, exc.problems)))
+            outcomes["error"] += 1
+    assert outcomes["ok"] > 5 and outcomes["error"] > 5

@@ -143,7 +143,12 @@ def parse_nik(value) -> int | None:
         if not value.is_integer():
             return None
         value = int(value)
-    s = str(value) if isinstance(value, int) else value.strip().lstrip("'").replace(" ", "")
+    if isinstance(value, int):
+        s = str(value)
+    elif isinstance(value, str):
+        s = value.strip().lstrip("'").replace(" ", "")
+    else:
+        return None
     return int(s) if len(s) == 16 and s.isdigit() and s.isascii() else None
 
 
