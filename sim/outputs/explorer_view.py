@@ -56,6 +56,7 @@ CSS = """<style>
 .sim-dash .lbl-en, .sim-dash small, .sim-dash .c-en {color: #6b6b6b; font-size: 11px}
 .sim-dash .lbl-en {display: block}
 .sim-dash .widget-text input {text-align: right}
+.sim-dash .f-name input {text-align: left}
 .sim-dash .bad input {border-color: #c0392b !important; background: #fdecea}
 .sim-dash .msg-bad {color: #b03a2e; font-size: 12px; display: block; max-width: 420px}
 .sim-dash .cards {display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 5px; margin-bottom: 4px}
