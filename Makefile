@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCENARIO ?= params/belu-2023.yaml
 
-.PHONY: run summary test browser bench bench-engine clean-venv dashboard
+.PHONY: run summary test browser bench bench-engine clean-venv dashboard batch
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml
 # an identical rerun is "up to date"; a report from other inputs is never replaced unless FORCE=1
 run: $(STAMP)
 	$(PY) -m sim report $(SCENARIO) -o reports $(if $(FORCE),--force)
+
+# every report of a budget cycle (params/ntt/batch-2026.yaml) in parallel, with an index and a
+# workbook under reports/batch-2026/; unchanged entries are not rerun (JOBS=n, MANIFEST=...)
+MANIFEST ?= params/ntt/batch-2026.yaml
+batch: $(STAMP)
+	$(PY) -m sim batch $(MANIFEST) $(if $(JOBS),--jobs $(JOBS))
 
 summary: $(STAMP)
 	$(PY) -m sim run $(SCENARIO)

@@ -64,6 +64,30 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--save-dir", default=None, help="folder for saved scenarios (default: params/saved)")
     dash.add_argument("--preheat", type=int, default=1, metavar="N",
                       help="kernels kept ready with the dashboard computed (default 1, about 120 MB each; 0: none)")
+    dif = sub.add_parser("diff", help="what changed between two report JSONs, and why (attribution in a fixed order)")
+    dif.add_argument("old", help="the earlier report JSON")
+    dif.add_argument("new", help="the later report JSON")
+    dif.add_argument("--lang", choices=("id", "en"), default="id", help="language of the text (default: id)")
+    dif.add_argument("--json", action="store_true", help="one JSON object")
+    grd = sub.add_parser("grid", help="a sensitivity grid of many scenarios (vectorized, or fanned out like batch)")
+    grd.add_argument("params", help="scenario file")
+    grd.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH:STEPS",
+                     help="a lever and its range, e.g. assumptions.mortality.loading=0.5:2:100 (repeatable)")
+    grd.add_argument("--metric", action="append", default=[], help="loss_ratio (default), expected_claims, "
+                     "expected_jkk, expected_jkm, budget_need, var_99_5, prob_exceed (repeatable)")
+    grd.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    grd.add_argument("--jobs", type=int, default=None, help="parallel processes when the grid is fanned out")
+    grd.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler, or 'local'")
+    grd.add_argument("-o", "--output", default=None, metavar="GRID.csv", help="write one row per grid point")
+    grd.add_argument("--json", action="store_true")
+    bat = sub.add_parser("batch", help="many reports from a manifest, in parallel (local processes or Dask), one index")
+    bat.add_argument("manifest", help="manifest YAML with a 'reports' list (scenario, set, name, programme)")
+    bat.add_argument("-o", "--output", default=None, help="folder of the batch (default: reports/<manifest name>/)")
+    bat.add_argument("--jobs", type=int, default=None, help="parallel reports (default: the number of cores)")
+    bat.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="a Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster")
+    bat.add_argument("--force", action="store_true", help="rerun every entry, even when its inputs are unchanged")
+    bat.add_argument("--json", action="store_true", help="print the index as JSON")
     return ap
 
 
@@ -76,6 +100,26 @@ def _dashboard(args) -> int:
         print(f"error: --preheat: expected 0 to 4 kernels, got {args.preheat}", file=sys.stderr)
         return 2
     return serve(args.port, not args.no_browser, args.save_dir, args.preheat)
+
+
+def _batch(args) -> int:
+    from .common.jsonio import dumps
+    from .outputs.batch import run_batch
+    try:
+        index = run_batch(args.manifest, args.output, args.jobs, args.scheduler, progress=not args.json, force=args.force)
+    except InputError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; no report was run.", file=sys.stderr)
+        return 2
+    if args.json:
+        print(dumps(index))
+    else:
+        print(f"{index['out_dir']}/index.html")
+    if index["failed"]:
+        print(f"error: {len(index['failed'])} report(s) failed: {', '.join(index['failed'])} (see index.html)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _report(args) -> int:
@@ -195,7 +239,35 @@ def _cmd_plan(args):
     return plan_budget(scen, **values), format_plan
 
 
-COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "validate": _cmd_validate, "plan": _cmd_plan}
+def _cmd_diff(args):
+    from functools import partial
+
+    from .analyses.diff import diff, read_report
+    from .common.errors import Problems
+    from .outputs.changes import format_diff
+    problems, reports = Problems(), []
+    for path in (args.old, args.new):
+        try:
+            reports.append(read_report(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    problems.raise_if_any()
+    return diff(*reports), partial(format_diff, lang=args.lang)
+
+
+def _cmd_grid(args):
+    from pathlib import Path
+
+    from .outputs.grid_runner import format_grid, run_grid, write_csv
+    result = run_grid(args.params, args.sets, args.vary, args.metric or ["loss_ratio"], args.jobs, args.scheduler)
+    if args.output:
+        write_csv(result, Path(args.output))
+        result["written"] = args.output
+    return result, format_grid
+
+
+COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "validate": _cmd_validate, "plan": _cmd_plan,
+            "diff": _cmd_diff, "grid": _cmd_grid}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     if args.command == "dashboard":
         return _dashboard(args)
+    if args.command == "batch":
+        return _batch(args)
     try:
         result, fmt = COMMANDS[args.command](args)
     except InputError as exc:

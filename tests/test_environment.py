@@ -6,7 +6,7 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
-CONDA_NAMES = {"pyyaml": "pyyaml"}  # pip name -> conda name, where they differ
+CONDA_NAMES = {"pyyaml": "pyyaml"}  # dask[distributed] on PyPI is conda-forge "dask" (which includes distributed)  # pip name -> conda name, where they differ
 
 
 def _pyproject_requirements():

@@ -30,9 +30,11 @@ def build_portfolio(scen) -> Portfolio:
             raise InputError([Problem(scen.origin.get("portfolio.workers", scen.name), "portfolio.workers",
                                       f"{want} workers, but the roster has {pf.workers}; set portfolio.workers: null")])
         return pf
-    return synthetic(int(scen["portfolio.workers"]), int(scen["portfolio.villages"]), int(scen["simulation.seed"]),
-                     income, scen.param("assumptions.portfolio.male_share"),
+    villages = scen["portfolio.villages"]
+    return synthetic(int(scen["portfolio.workers"]), None if villages is None else int(villages),
+                     int(scen["simulation.seed"]), income, scen.param("assumptions.portfolio.male_share"),
                      scen.param("assumptions.portfolio.age_bands"),
                      scen.param("assumptions.portfolio.occupation_mix"),
                      float(scen["portfolio.prior_membership_months"]),
-                     1.0 if funded is None else min(funded, 12) / 12.0)
+                     1.0 if funded is None else min(funded, 12) / 12.0,
+                     village_list=scen["portfolio.village_list"])

@@ -57,6 +57,7 @@ class Portfolio:
     village_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     source: str = "synthetic"
     cell_villages: tuple | None = None
+    village_list: str | None = "belu"
 
     @property
     def workers(self) -> int:
@@ -68,7 +69,9 @@ class Portfolio:
 
     def by_kecamatan(self) -> dict[str, int]:
         """Workers by kecamatan (district), from the villages' kecamatan in the reference list."""
-        kec = {name: k for _, name, k in load_villages(None)}
+        if self.village_list is None:
+            return {}
+        kec = {name: k for _, name, k in load_villages(None, self.village_list)}
         out: dict[str, int] = {}
         for name, n in zip(self.village_names, self.village_counts):
             out[kec.get(name, "?")] = out.get(kec.get(name, "?"), 0) + int(n)
@@ -80,18 +83,24 @@ class Portfolio:
         return Portfolio(self.count * factor, self.age, self.male, self.occupation, self.income,
                          self.exposure, self.membership, self.village_names,
                          self.village_counts * factor, self.source,
-                         None if cv is None else (cv[0], cv[1], cv[2] * factor))
+                         None if cv is None else (cv[0], cv[1], cv[2] * factor), self.village_list)
 
     def with_income(self, income: float) -> "Portfolio":
         """The same workers, all declaring *income* rupiah a month."""
         return Portfolio(self.count, self.age, self.male, self.occupation,
                          np.full_like(self.income, float(income)), self.exposure, self.membership,
-                         self.village_names, self.village_counts, self.source, self.cell_villages)
+                         self.village_names, self.village_counts, self.source, self.cell_villages, self.village_list)
 
 
-def load_villages(kind: str = "desa") -> list[tuple[str, str, str]]:
-    """(code, name, kecamatan) of every village of Belu of the given kind (desa or kelurahan)."""
-    with open(PARAMS_DIR / "data" / "belu_desa_kelurahan.csv", encoding="utf-8") as fh:
+def village_lists() -> list[str]:
+    """Names of the regencies whose village lists are in ``params/data`` (``<name>_desa_kelurahan.csv``)."""
+    return sorted(p.name[: -len("_desa_kelurahan.csv")] for p in (PARAMS_DIR / "data").glob("*_desa_kelurahan.csv"))
+
+
+def load_villages(kind: str | None = "desa", village_list: str = "belu") -> list[tuple[str, str, str]]:
+    """(code, name, kecamatan) of every village of the regency's list of the given kind (desa,
+    kelurahan, or None for both); Belu's list is the only one found (FACTS.md section 6)."""
+    with open(PARAMS_DIR / "data" / f"{village_list}_desa_kelurahan.csv", encoding="utf-8") as fh:
         return [(r["kode_wilayah"], r["nama"], r["kecamatan"]) for r in csv.DictReader(fh)
                 if kind is None or r["jenis"] == kind]
 
@@ -110,15 +119,17 @@ def age_band_weights(bands: dict) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ages)[order], np.asarray(probs)[order]
 
 
-def synthetic(workers: int, villages: int, seed: int, income: float, male_share: float,
+def synthetic(workers: int, villages: int | None, seed: int, income: float, male_share: float,
               age_bands: dict, occupation_mix: dict, membership_months: float = 0.0,
-              exposure: float = 1.0) -> Portfolio:
-    """A synthetic roster of *workers* across *villages* desa of Belu, as cells.
+              exposure: float = 1.0, village_list: str | None = "belu") -> Portfolio:
+    """A synthetic roster of *workers* across *villages* desa of the regency's village list, as cells.
 
     Workers are drawn multinomially over cells age x sex x occupation with the
     independent marginals given (age bands, share of men, occupation weights), and over
     the desa with equal weights (per-desa counts were not found).  Deterministic from
-    *seed*; its random stream is separate from the Monte Carlo's.
+    *seed*; its random stream is separate from the Monte Carlo's.  Without a village list
+    (``village_list=None``: none was found for the regency) the portfolio has no villages;
+    the age, sex and occupation draw is the same, so the figures do not depend on the list.
     """
     rng = np.random.default_rng([int(seed), 1])
     ages, p_age = age_band_weights(age_bands)
@@ -129,10 +140,13 @@ def synthetic(workers: int, villages: int, seed: int, income: float, male_share:
     counts = rng.multinomial(workers, p / p.sum())
     a_idx, s_idx, o_idx = np.unravel_index(np.arange(p.size), (ages.size, 2, len(OCCUPATIONS)))
     keep = counts > 0
-    desa = load_villages("desa")
-    chosen = sorted(rng.choice(len(desa), size=villages, replace=False)) if villages < len(desa) else range(len(desa))
-    names = [desa[i][1] for i in chosen]
-    vcounts = rng.multinomial(workers, np.full(len(names), 1.0 / len(names)))
+    names, vcounts = [], np.zeros(0, dtype=np.int64)
+    if village_list is not None:
+        desa = load_villages("desa", village_list)
+        villages = len(desa) if villages is None else villages
+        chosen = sorted(rng.choice(len(desa), size=villages, replace=False)) if villages < len(desa) else range(len(desa))
+        names = [desa[i][1] for i in chosen]
+        vcounts = rng.multinomial(workers, np.full(len(names), 1.0 / len(names)))
     n = int(keep.sum())
     return Portfolio(
         count=counts[keep].astype(np.int64),
@@ -145,6 +159,7 @@ def synthetic(workers: int, villages: int, seed: int, income: float, male_share:
         village_names=names,
         village_counts=vcounts.astype(np.int64),
         source="synthetic",
+        village_list=village_list,
     )
 
 

@@ -33,7 +33,10 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "scenario.description": ("text", False, "", "free text"),
     "scenario.start": ("date", True, None, "first day of the year of cover (YYYY-MM-DD); parameters in force that day apply"),
     "portfolio.workers": ("workers", False, None, "number of enrolled workers (null when a roster gives them)"),
-    "portfolio.villages": ("villages", False, 69, "number of desa the synthetic roster spreads over (1-69)"),
+    "portfolio.villages": ("villages", False, 69, "number of desa the synthetic roster spreads over (1-69 with Belu's list; "
+                           "any count, or null when unknown, without a village list)"),
+    "portfolio.village_list": ("village_list", False, "belu", "the regency's village list in params/data "
+                               "(<name>_desa_kelurahan.csv), or null where none is available"),
     "portfolio.roster": ("path_or_null", False, None, "null, or a roster file (.xlsx or CSV) path"),
     "portfolio.roster_sheet": ("text_or_null", False, None, "sheet of an .xlsx roster (null: the first sheet)"),
     "portfolio.prior_membership_months": ("months", False, 0, "months of membership before the year starts (synthetic roster)"),
@@ -79,8 +82,12 @@ def _check_kind(kind: str, value) -> str | None:
         return None if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else \
             f"expected a whole number of workers, 1 or more (or null with a roster), got {value!r}"
     if kind == "villages":
-        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 69 else \
-            f"expected a whole number of desa between 1 and 69, got {value!r}"
+        return None if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1) else \
+            f"expected a whole number of desa, 1 or more (or null when unknown), got {value!r}"
+    if kind == "village_list":
+        from .portfolio import village_lists
+        return None if value is None or value in village_lists() else \
+            f"expected null or one of the village lists in params/data: {', '.join(village_lists())}; got {value!r}"
     if kind == "text_or_null":
         ok = value is None or (isinstance(value, str) and value.strip()) or (isinstance(value, int) and not isinstance(value, bool))
         return None if ok else "expected null or a sheet name"

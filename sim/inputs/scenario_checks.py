@@ -59,6 +59,8 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
                              f"roster file not found: {roster}")
         elif scen["portfolio.workers"] is None and "portfolio.workers" not in bad:
             problems.add(display, "portfolio.workers", "expected a number of workers, or a roster file in portfolio.roster")
+    if not {"portfolio.villages", "portfolio.village_list"} & bad:
+        _check_villages(scen, display, problems)
     names = ("policy.scholarship.per_year", "policy.scholarship.max_years", "assumptions.scholarship.commitment_per_child")
     if all(n in ok for n in names):
         from ..law.benefits import scholarship_max_per_child
@@ -69,6 +71,18 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
             cap = scholarship_max_per_child(per_year, max_years)
             problems.add(scen.origin.get(names[2], scen.params[names[2]].file), names[2],
                          f"{rupiah(per_child)} exceeds the schedule maximum of {rupiah(cap)} per child")
+
+
+def _check_villages(scen, display: str, problems: Problems) -> None:
+    """A count of desa fits the village list it is drawn from (a count without a list is only recorded)."""
+    from .portfolio import load_villages
+    vl, n = scen["portfolio.village_list"], scen["portfolio.villages"]
+    if vl is None or n is None:
+        return
+    have = len(load_villages("desa", vl))
+    if n > have:
+        problems.add(scen.origin.get("portfolio.villages", display), "portfolio.villages",
+                     f"expected a whole number of desa between 1 and {have} (the desa of the '{vl}' list), got {n}")
 
 
 def _number_key(k) -> bool:

@@ -115,10 +115,10 @@ class ExplorerModel:
         key = (scen["portfolio.workers"], scen["simulation.seed"], scen["income.declared_monthly"])
         if key != self._pf_key:
             b = self.base
-            self._pf = synthetic(int(key[0]), int(b["portfolio.villages"]), int(key[1]), float(key[2]),
+            self._pf = synthetic(int(key[0]), b["portfolio.villages"], int(key[1]), float(key[2]),
                                  b.param("assumptions.portfolio.male_share"), b.param("assumptions.portfolio.age_bands"),
                                  b.param("assumptions.portfolio.occupation_mix"),
-                                 float(b["portfolio.prior_membership_months"]))
+                                 float(b["portfolio.prior_membership_months"]), village_list=b["portfolio.village_list"])
             self._pf_key = key
         return self._pf
 

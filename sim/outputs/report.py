@@ -30,6 +30,7 @@ PARAMETERS = {
     "experience": (str, "", 'claims experience CSV to validate against ("": none)'),
     "title": (str, "", 'report title ("": the scenario title and what the overrides changed)'),
     "fingerprint": (str, "", "SHA-256 of the run's inputs, recorded in the provenance (set by the report command)"),
+    "previous": (str, "", 'an earlier report JSON: adds "what changed since the last report" ("": none)'),
 }
 MONTE_CARLO_YEARS_MAX = 10_000_000
 
@@ -138,12 +139,14 @@ def _lists_programmes(title: str) -> bool:
     return bool(_PROGRAMMES.search(title))
 
 
-def document(ctx: Context) -> list:
-    """The report's parts in order, each a :class:`~sim.outputs.report_doc.Section`."""
+def document(ctx: Context, previous: str = "") -> list:
+    """The report's parts in order, each a :class:`~sim.outputs.report_doc.Section`; *previous* (an
+    earlier report JSON) adds "what changed since the last report" before the appendix."""
     from . import report_detail as D
     from . import report_story as S
+    from .changes import report_section
     return [S.opening(ctx), S.who_pays(ctx), S.risks(ctx), S.multi_year(ctx), D.detail(ctx), S.glossary(ctx),
-            appendix(ctx)]
+            report_section(previous and project_path(previous), figures(ctx), ctx.lang), appendix(ctx)]
 
 
 def show(section) -> None:
@@ -226,6 +229,8 @@ def figures(ctx: Context) -> dict:
     out = dict(ctx.summary)
     out["plan"] = ctx.plan
     out["provenance"] = provenance(ctx)
+    from ..analyses.diff import snapshot
+    out["inputs"] = snapshot(ctx.scen)        # what `python -m sim diff` and -p previous compare
     return out
 
 

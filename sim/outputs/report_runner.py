@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -167,6 +168,12 @@ def check(scenario_file: str, sets: list[str], out: Path, language: str, monte_c
             read_experience(experience, display=experience)
         except InputError as exc:
             problems += exc.problems
+    if isinstance(extra.get("previous"), str) and extra["previous"]:     # -p previous: a report JSON (sim diff)
+        from ..analyses.diff import read_report
+        try:
+            read_report(extra["previous"])
+        except InputError as exc:
+            problems += exc.problems
     scen = base = None
     try:
         scen = load_scenario(scenario_file, overrides)
@@ -209,6 +216,9 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
         raise InputError([Problem(str(out / stem), "", f"another run of this report is under way ({holder}); nothing was "
                                   "written; run again when it has finished")])
     tmp = None
+    # a signal handler can only be set from the main thread (a Dask worker runs tasks in threads;
+    # there a killed run's temporary folder is removed by the next run, as after SIGKILL)
+    main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.getsignal(signal.SIGTERM)
     try:
         F.clean_stale(out)
@@ -217,7 +227,8 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
             res = Result(targets)
             res.status = status
             return res
-        signal.signal(signal.SIGTERM, _terminate)
+        if main_thread:
+            signal.signal(signal.SIGTERM, _terminate)
         tmp = Path(tempfile.mkdtemp(prefix=F.TMP_PREFIX, dir=out))
         (tmp / "pid").write_text(str(os.getpid()))
         staged = {ext: tmp / p.name for ext, p in targets.items()}
@@ -235,7 +246,8 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
             res.beside = first
         return res
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
         lock.release()

@@ -30,6 +30,14 @@ def _transposed(a: int, b: int) -> bool:
     return a != b and sorted(str(a)) == sorted(str(b))
 
 
+def _villages(s: dict, lang: str) -> str:
+    """"peserta di 69 desa", or that no village list or count exists for the regency (params/ntt)."""
+    if s.get("villages"):
+        return f"peserta di {s['villages']} desa" if lang == "id" else f"workers in {s['villages']} desa"
+    return ("peserta (jumlah desa tidak dilaporkan; daftar desa kabupaten ini tidak tersedia)" if lang == "id"
+            else "workers (number of desa not reported; no village list for this regency)")
+
+
 def opening(ctx) -> Section:
     """Title, then what the money buys and the options, in plain words."""
     s, b = ctx.summary, ctx.summary["budget"]
@@ -40,11 +48,11 @@ def opening(ctx) -> Section:
     sec = Section("opening").add(
         Heading(ctx.title, 1),
         Para(tr(f"Laporan untuk Pemerintah Kabupaten dan DPRD · skenario {s['scenario']} · mulai "
-                f"{long_date(s['start'], 'id')} · {progs} · {number(workers)} peserta di {s['villages']} desa · "
+                f"{long_date(s['start'], 'id')} · {progs} · {number(workers)} {_villages(s, 'id')} · "
                 f"penghasilan terlapor {rupiah(s['declared_income_monthly'])} per bulan · dibuat "
                 f"{long_date(ctx.made_on, 'id')}",
                 f"Report for the regency government and the DPRD · scenario {s['scenario']} · starting "
-                f"{long_date(s['start'], 'en')} · {progs} · {number(workers)} workers in {s['villages']} desa · "
+                f"{long_date(s['start'], 'en')} · {progs} · {number(workers)} {_villages(s, 'en')} · "
                 f"declared income {rupiah(s['declared_income_monthly'])} a month · made on {long_date(ctx.made_on, 'en')}")),
         Heading(tr("1. Apa yang dibeli anggaran ini", "1. What the money buys")))
     if m <= 0:

@@ -24,8 +24,11 @@ def format_summary(r: dict) -> str:
         f"{label('Mulai', 'Start')}: {r['start']}   JKK {yes(r['programs']['jkk'])}, JKM {yes(r['programs']['jkm'])}, "
         f"JHT {yes(r['programs']['jht'])}"
         + (f"   {label('didanai sampai', 'funded until')} {r['funded_until']}" if r.get("funded_until") else ""),
-        f"{label('Peserta', 'Workers')}: {number(r['workers'])} di/in {r['villages']} desa "
-        f"({r['portfolio_source']}, seed {r['seed']})",
+        f"{label('Peserta', 'Workers')}: {number(r['workers'])} "
+        + (f"di/in {r['villages']} desa " if r["villages"] else "(jumlah desa tidak dilaporkan / number of desa not reported) ")
+        + f"({r['portfolio_source']}, seed {r['seed']})"
+        + ("" if r.get("village_list") or r["portfolio_source"] != "synthetic"
+           else "; daftar desa tidak tersedia / village list not available"),
         f"{label('Penghasilan dilaporkan', 'Declared income')}: {rupiah(r['declared_income_monthly'])} per bulan/month",
         "",
         label("Iuran setahun", "Contributions a year"),
