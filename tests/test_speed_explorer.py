@@ -83,3 +83,16 @@ def test_chart_updated_in_place_equals_a_fresh_drawing():
     assert [t.get_text() for t in upd.get_legend().get_texts()] == [t.get_text() for t in fresh.get_legend().get_texts()]
     assert upd.get_xlim() == fresh.get_xlim() and upd.get_ylim() == fresh.get_ylim()
     plt.close(fig)
+
+
+def test_fund_after_one_year_from_the_explorers_projection():
+    """The explorer takes the summary's JHT fund after one year from its own (longer) projection:
+    the same figure as the one-year projection the command line makes."""
+    from sim.analyses.model import compute, summarize
+    m = ExplorerModel(BASE)
+    for years in (1, 10, 25):
+        v = {**m.defaults(), "jht": True, "years": years, "loading": 1.2}
+        got = m.compute(v).summary["jht"]["fund_after_one_year"]
+        scen = m.scenario_for(v)
+        want = summarize(scen, compute(scen, portfolio=m.portfolio_for(scen), mc_years=0), checks=False)["jht"]
+        assert got == pytest.approx(want["fund_after_one_year"], rel=1e-12)

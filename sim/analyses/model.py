@@ -48,8 +48,9 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b > 0 else None
 
 
-def summarize(scen, c: Computed, checks: bool = True) -> dict:
-    """The JSON-ready summary of one scenario (keys documented in the README)."""
+def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float | None = None) -> dict:
+    """The JSON-ready summary of one scenario (keys documented in the README).  *fund_after_one_year*:
+    the JHT fund at the end of the first year when the caller has projected it already."""
     scen = scen.at(scen.start)
     contrib = c.contributions
     risk_contrib = contrib["jkk"] + contrib["jkm"]
@@ -95,7 +96,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
             "quantile_bounds": {f"{q:g}": list(v) for q, v in aggregate.bounds(c.model, h).items()},
         }
     if out["programs"]["jht"]:
-        out["jht"] = jht_summary(scen, c)
+        out["jht"] = jht_summary(scen, c, fund_after_one_year=fund_after_one_year)
     if c.simulation is not None:
         out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib)
     return out
@@ -104,7 +105,7 @@ def summarize(scen, c: Computed, checks: bool = True) -> dict:
 JHT_YEARS = (1, 5, 10, 20)
 
 
-def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
+def jht_summary(scen, c: Computed, years=JHT_YEARS, fund_after_one_year: float | None = None) -> dict:
     """JHT per worker and for the cohort: contribution, balances after some years, fund after one year."""
     sched = contributions.Schedule.from_scenario(scen)
     W = float(scen["income.declared_monthly"])
@@ -113,15 +114,16 @@ def jht_summary(scen, c: Computed, years=JHT_YEARS) -> dict:
     # contributions stop after budget.funded_until; the balance then earns the credited return only
     funded = funded_months(scen.start, scen.values.get("budget.funded_until"))
     funded = 12 * max(years) if funded is None else funded
-    rows, coh = project(scen, 1, portfolio=c.portfolio, distributions=False)
-    fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
+    if fund_after_one_year is None:
+        rows, coh = project(scen, 1, portfolio=c.portfolio, distributions=False)
+        fund_after_one_year = float(jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]["fund"][0])
     return {
         "monthly_per_worker": monthly,
         "regency_share": float(scen["budget.jht_regency_share"]),
         "annual_return": r,
         "balance_per_worker": {str(y): float(jht.balance(min(12 * y, funded), monthly, r)
                                              * (1 + r) ** (max(12 * y - funded, 0) / 12)) for y in years},
-        "fund_after_one_year": float(fund["fund"][0]),
+        "fund_after_one_year": float(fund_after_one_year),
     }
 
 

@@ -125,16 +125,17 @@ class ExplorerModel:
     def compute(self, v: dict) -> ExplorerResult:
         scen = self.scenario_for(v)
         c = compute(scen, portfolio=self.portfolio_for(scen), mc_years=0)
-        s = summarize(scen, c, checks=False)
-        sched = contributions.Schedule.from_scenario(scen)
-        monthly = float(contributions.monthly(v["income"], sched, {"jht": True})["jht"])
-        years = int(v["years"])
-        bal = float(jht.balance(12 * years, monthly, v["jht_return"])) if v["jht"] else 0.0
         fund = None
         if v["jht"]:   # the same cohort projection as the projection tab and `python -m sim project`
             from ..analyses.projection import jht_projection
             rows, coh = self._project(scen, v)
             fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
+        # its first year is the summary's "fund after one year" (no second, one-year projection)
+        s = summarize(scen, c, checks=False, fund_after_one_year=float(fund["fund"][0]) if fund else None)
+        sched = contributions.Schedule.from_scenario(scen)
+        monthly = float(contributions.monthly(v["income"], sched, {"jht": True})["jht"])
+        years = int(v["years"])
+        bal = float(jht.balance(12 * years, monthly, v["jht_return"])) if v["jht"] else 0.0
         return ExplorerResult(s, c.exact, bal, float(fund["fund"][-1]) if fund else 0.0,
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
 
