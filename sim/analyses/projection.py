@@ -245,7 +245,8 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     K = jht.cohort_matrices(cohort, level, ret_age)
     det = jht.fund_paths(cohort, level, det_r, ret_age, K)
     sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
-    sto = jht.fund_paths(cohort, level, sto_r, ret_age, K, which=("fund",))
+    left = {age: int(max(np.ceil(ret_age - age), 0)) for age in RETIREMENT_AGES_SHOWN}
+    sto_fund, sto_bal = jht.fund_and_balances(K[0], sto_r, level, left)   # one pass over the paths
     members = cohort.n_end.sum(axis=0)
     by_year = {
         "monthly_per_worker": monthly,
@@ -253,15 +254,15 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
         "fund": det["fund"][0],
         "paid_out": det["paid_out"][0],
         "mean_balance": np.divide(det["fund"][0], members, out=np.zeros(T), where=members > 0),
-        "fund_percentiles": _column_percentiles(sto["fund"]),
+        "fund_percentiles": _column_percentiles(sto_fund),
     }
     at_ret = {}
     for age in RETIREMENT_AGES_SHOWN:
         d = float(jht.balance_at_retirement(age, level, det_r, ret_age)[0])
-        s_ = jht.balance_at_retirement(age, level, sto_r, ret_age)
+        s_ = sto_bal[age] if age in sto_bal else jht.balance_at_retirement(age, level, sto_r, ret_age)
         at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
                             "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, np.percentile(s_, PERCENTILES))}}
-    return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto["fund"]}
+    return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto_fund}
 
 
 def run_projection(scen, years: int | None = None, paths: int | None = None) -> dict:
