@@ -135,3 +135,18 @@ def test_severity_hash_is_kept_and_equality_is_by_value():
     b = Severity((Component(1.0, atoms, (1e-4,) * 10_000),))
     assert hash(a) == hash(b) and a == b and "_hash" in a.__dict__
     assert Severity((Component(1.0, atoms[:-1] + (1.0,), (1e-4,) * 10_000),)) != a
+
+
+def test_fund_and_balances_in_one_pass_equal_the_separate_ones():
+    """The fused pass over the return paths gives the fund of :func:`jht._accumulate` and the
+    balances of :func:`jht.balance_at_retirement` (three blocks of paths, years that fit and not)."""
+    from sim.analyses import jht
+    T, P = 12, 2 * jht.CHUNK + 77
+    r = jht.return_paths(np.linspace(0.05, 0.07, T), 0.03, T, P, 3)
+    K = np.tril(np.random.default_rng(1).uniform(1e3, 2e4, (T, T)))
+    monthly = np.linspace(20_000, 26_000, T)
+    fund, bal = jht.fund_and_balances(K, r, monthly, {"a": 5, "b": T, "c": T + 4, "d": 0})
+    assert np.allclose(fund, jht._accumulate(K, r), rtol=1e-13, atol=0)
+    assert set(bal) == {"a", "b"}
+    for key, n in (("a", 5), ("b", T)):
+        assert np.allclose(bal[key], jht.balance_at_retirement(56 - n, monthly, r, 56), rtol=1e-13, atol=0)
