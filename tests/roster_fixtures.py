@@ -18,7 +18,7 @@ HEADINGS = ["No", "NIK", "Nama Lengkap", "Desa/Kelurahan", "Jenis Kelamin (L/P)"
 WORKERS = [
     ("5304019999123456", "Zebulon Quarkwhistle", "Desa Fulur", "Laki-laki", datetime(1980, 8, 15),
      "Petani / Pekebun", 1500000, datetime(2022, 12, 1)),
-    ("5304019999654321", "Yolanda Fizzlebottom", "KEWAR", "Perempuan", 33000,  # Excel serial: 1990-05-06
+    ("5304019999654321", "Yolanda Fizzlebottom", "KEWAR", "Perempuan", 33000,  # Excel serial: 1990-05-07
      "nelayan/perikanan", None, None),
     ("5304019999111222", "Xanthippe Grumblewick", "Kelurahan Manumutin", "P", datetime(1975, 1, 31),
      "Buruh  Harian Lepas", 1000000, datetime(2023, 9, 1)),
@@ -68,7 +68,7 @@ def write_csv(path, workers=WORKERS, headings=HEADINGS, title=True, sep=";"):
         lines.append(sep.join(headings))
     for i, (nik, name, desa, sex, born, occ, income, start) in enumerate(workers, 1):
         if isinstance(born, int):
-            born = "06/05/1990"  # Excel shows the serial 33000 as this date in a CSV
+            born = "07/05/1990"  # Excel shows the serial 33000 as this date in a CSV
         lines.append(sep.join(_csv_cell(v) for v in (i, nik, name, desa, sex, born, occ, income, start, None)))
     path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
     return path

@@ -61,7 +61,7 @@ def test_xlsx_and_csv_of_the_same_roster_give_identical_cells(tmp_path):
     for f in FIELDS:
         assert np.array_equal(np.asarray(getattr(a, f)), np.asarray(getattr(b, f))), f
     assert [np.asarray(x).tolist() for x in a.cell_villages] == [np.asarray(x).tolist() for x in b.cell_villages]
-    # worked by hand: ages on 2023-06-01 (1980-08-15 -> 42, serial 33000 = 1990-05-06 -> 33, 1975-01-31 -> 48,
+    # worked by hand: ages on 2023-06-01 (1980-08-15 -> 42, serial 33000 = 1990-05-07 -> 33, 1975-01-31 -> 48,
     # 1999-12-24 -> 23); "Desa Fulur", "KEWAR", "Kelurahan Manumutin", "Lakanmau" -> reference names
     assert sorted(a.age.tolist()) == [23, 33, 42, 48]
     assert a.village_names == ["Fulur", "Kewar", "Lakan Mau", "Manumutin"]
@@ -534,3 +534,116 @@ def test_random_cells_never_crash_and_never_leak(tmp_path):
             assert_no_secret("\n".join(map(str, exc.problems)))
             outcomes["error"] += 1
     assert outcomes["ok"] > 5 and outcomes["error"] > 5
+
+
+def _strip(row):
+    row = list(row)
+    while row and row[-1] is None:
+        row.pop()
+    return tuple(row)
+
+
+def _both_readers(path):
+    import openpyxl
+
+    from sim.inputs.roster_xlsx import sheet_rows
+    out = []
+    for fast in (True, False):
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = sheet_rows(wb, ws) if fast else None
+        if fast:
+            assert rows is not None, "the fast reader declined"
+        else:
+            ws.reset_dimensions()
+            rows = enumerate(ws.iter_rows(values_only=True), start=1)
+        got = {r: _strip(c) for r, c in rows}
+        wb.close()
+        out.append({r: c for r, c in got.items() if c})
+    return out
+
+
+def test_fast_sheet_reader_gives_what_openpyxl_gives(tmp_path):
+    from datetime import time, timedelta
+
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    files = [write_xlsx(tmp_path / "a.xlsx"), ROOT / "params" / "templates" / "roster-template.xlsx"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Desa", "Jenis Kelamin", "x & y <z> \"q\" 'a'", "  spasi depan", "ümlaut ñ 中文", None, "=1+1"])
+    ws.append([1, 2.5, -3e-7, 1e20, True, False, "#N/A"])
+    ws.append([datetime(1980, 8, 15), datetime(2023, 6, 1, 13, 30), time(8, 15), timedelta(days=2, hours=3), 33000])
+    ws["B7"] = CellRichText(["Petani", TextBlock(InlineFont(b=True), " / Pekebun")])
+    ws["D9"] = "=SUM(A2:B2)"
+    ws["A12"] = "baris jauh"
+    ws["AB12"] = "kolom jauh"
+    wb.save(tmp_path / "b.xlsx")
+    files.append(tmp_path / "b.xlsx")
+    wo = openpyxl.Workbook(write_only=True)           # inline strings, as programs write them
+    sheet = wo.create_sheet("Peserta")
+    for row in ([None, "inline & <b>", 5], ["x"], [], [datetime(1999, 12, 24), "L", 7.25]):
+        sheet.append(row)
+    wo.save(tmp_path / "c.xlsx")
+    files.append(tmp_path / "c.xlsx")
+    for f in files:
+        fast, slow = _both_readers(f)
+        assert fast == slow, f.name
+    # the 1904 date system
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.active.append([datetime(1980, 1, 1), 12])
+    wb.save(tmp_path / "d.xlsx")
+    fast, slow = _both_readers(tmp_path / "d.xlsx")
+    assert fast == slow and fast[1][0] == datetime(1980, 1, 1)
+
+
+def test_fast_and_openpyxl_readers_give_the_same_roster(tmp_path, monkeypatch):
+    from sim.inputs import roster_files
+    bad = list(WORKERS)
+    bad[1] = bad[1][:2] + ("Fulurr",) + bad[1][3:]
+    for workers in (WORKERS, bad):
+        p = write_xlsx(tmp_path / "r.xlsx", workers=workers)
+        outs = []
+        for fast in (True, False):
+            monkeypatch.setattr(roster_files, "FAST_XLSX", fast)
+            try:
+                pf = read(p)
+                outs.append([np.asarray(getattr(pf, f)).tolist() for f in FIELDS])
+            except InputError as exc:
+                outs.append([str(x) for x in exc.problems])
+        assert outs[0] == outs[1]
+
+
+def _excel_like_workbook(path):
+    """A workbook as Excel itself writes one: shared strings (plain, rich, with a phonetic run),
+    a date style, row spans and namespaced attributes."""
+    import zipfile
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} {rel}><sheets><sheet name="Peserta" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+        "xl/styles.xml": f'<?xml version="1.0" encoding="UTF-8"?><styleSheet {ns}><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><fonts count="1"><font><sz val="11"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="8" uniqueCount="8"><si><t>Desa</t></si><si><t>Jenis Kelamin</t></si><si><t>Tanggal Lahir</t></si><si><t>Pekerjaan</t></si><si><t>Desa Fulur</t></si><si><t>L</t></si><si><r><t>Petani</t></r><r><rPr><b/></rPr><t xml:space="preserve"> / Pekebun</t></r><rPh sb="0" eb="1"><t>x</t></rPh></si><si><t>A &amp; B</t></si></sst>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns} xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"><dimension ref="A1"/><sheetData><row r="1" spans="1:4" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row><row r="3" spans="1:4"><c r="A3" t="s"><v>4</v></c><c r="B3" t="s"><v>5</v></c><c r="C3" s="1"><v>29448</v></c><c r="D3" t="s"><v>6</v></c></row><row r="4"><c r="A4" t="s"><v>7</v></c><c r="B4" s="2"/><c r="C4" s="2"><v>33000.5</v></c><c r="D4" t="str"><f>A4</f><v>A &amp; B</v></c></row></sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return path
+
+
+def test_fast_reader_on_a_workbook_as_excel_writes_it(tmp_path):
+    p = _excel_like_workbook(tmp_path / "excel.xlsx")
+    fast, slow = _both_readers(p)
+    assert fast == slow
+    assert fast[3] == ("Desa Fulur", "L", datetime(1980, 8, 15), "Petani / Pekebun")
+    assert fast[4][0] == "A & B" and fast[4][2] == datetime(1990, 5, 7, 12, 0)
+    # the stored dimension (A1) is wrong, as some programs write it: every row is still read; row 3 is a
+    # worker, row 4 is not, and the rows keep the numbers Excel shows (row 2 is empty)
+    text = problems_of(p)
+    assert "baris/row 4 · kolom/column A (desa / village)" in text and "baris/row 3" not in text
