@@ -1,6 +1,11 @@
 """``python -m sim``: see :mod:`sim.cli`."""
 import sys
 
-from .cli import main
-
-sys.exit(main())
+try:
+    from .cli import main
+    code = main()
+except KeyboardInterrupt:   # Ctrl-C while importing, before main() can catch it
+    print("dihentikan (Ctrl-C); tidak ada berkas yang ditulis / interrupted (Ctrl-C); nothing was written",
+          file=sys.stderr)
+    code = 130
+sys.exit(code)

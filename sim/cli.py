@@ -1,12 +1,13 @@
 """Command line: ``python -m sim run PARAMS.yaml [--set dotted.key=value ...] [--json]``.
 
 Exit codes: 0 success, 2 bad input (every problem printed on stderr, one line each,
-``file: key: what was expected``; never a traceback).
+``file: key: what was expected``; never a traceback; at most
+:data:`~sim.common.limits.MAX_PROBLEM_LINES` lines, then how many more), 130 interrupted
+(Ctrl-C: one line, nothing half-written).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .common.errors import InputError
@@ -39,7 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     val.add_argument("--confidence", type=float, default=None, help="confidence of the A/E intervals (default 0.95)")
     val.add_argument("--write-scenario", default=None, metavar="OUT.yaml",
-                     help="write a scenario extending PARAMS with the experience-updated assumptions")
+                     help="write a scenario extending PARAMS with the experience-updated assumptions "
+                          "(never replaces an existing file unless --overwrite)")
+    val.add_argument("--overwrite", action="store_true",
+                     help="replace OUT.yaml if it exists (never PARAMS or a file PARAMS extends)")
     val.add_argument("--json", action="store_true")
     pln = sub.add_parser("plan", help="budget planner: what an allocation buys, with and without JHT, by APBD year")
     pln.add_argument("params", help="scenario file")
@@ -130,9 +134,7 @@ def _report(args) -> int:
         paths = run_report(args.params, args.sets, args.output, args.lang, extra=extra, force=args.force,
                            progress=not args.quiet)
     except InputError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found; no report was written.", file=sys.stderr)
+        print_problems(exc.problems, "no report was written.")
         return 2
     except KeyboardInterrupt:
         print("interrupted; no report was written.", file=sys.stderr)
@@ -155,18 +157,38 @@ def _report(args) -> int:
     return 0
 
 
+def print_problems(problems, outcome: str) -> None:
+    """One line per problem on stderr, at most MAX_PROBLEM_LINES of them, then the count."""
+    from .common.limits import MAX_PROBLEM_LINES, grouped
+    for p in problems[:MAX_PROBLEM_LINES]:
+        print(f"error: {p}", file=sys.stderr)
+    if len(problems) > MAX_PROBLEM_LINES:
+        more = len(problems) - MAX_PROBLEM_LINES
+        print(f"error: ... dan {grouped(more)} masalah lain / and {grouped(more)} more", file=sys.stderr)
+    print(f"{len(problems)} problem(s) found; {outcome}", file=sys.stderr)
+
+
 def _emit(obj, as_json: bool, fmt) -> None:
-    if as_json:
-        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=float)
-        sys.stdout.write("\n")
-    else:
-        print(fmt(obj))
+    from .common.jsonio import dumps
+    # the whole text is made before anything is printed: a failure prints nothing half-way
+    text = dumps(obj) if as_json else fmt(obj)
+    if as_json and isinstance(obj, dict) and obj.get("monte_carlo_skipped"):
+        print(f"catatan / note: {obj['monte_carlo_skipped']}", file=sys.stderr)
+    print(text)
 
 
 def _check_range(flag: str, value, lo, hi, what: str) -> None:
     from .common.errors import Problem
     if value is not None and not lo <= value <= hi:
         raise InputError([Problem(flag, "", f"expected {what}, got {value}")])
+
+
+def _check_paths(value) -> None:
+    from .common.errors import Problem
+    from .inputs.scenario_checks import check_paths
+    err = check_paths(value) if value is not None else None
+    if err:
+        raise InputError([Problem("--paths", "", err)])
 
 
 def _cmd_run(args):
@@ -181,6 +203,7 @@ def _cmd_project(args):
     from .inputs.scenario import load_scenario
     from .outputs.text import format_projection
     _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
+    _check_paths(args.paths)
     return run_projection(load_scenario(args.params, args.sets), args.years, args.paths), format_projection
 
 
@@ -189,26 +212,54 @@ def _cmd_compare(args):
     from .inputs.scenario import load_scenario
     from .outputs.text import format_comparison
     _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
-    return compare(load_scenario(args.a), load_scenario(args.b), args.years, args.paths), format_comparison
+    _check_paths(args.paths)
+    scens, problems = [], []
+    for f in (args.a, args.b):          # both files' problems in one pass
+        try:
+            scens.append(load_scenario(f))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return compare(scens[0], scens[1], args.years, args.paths), format_comparison
 
 
 def _cmd_validate(args):
     from pathlib import Path
 
     from .analyses.validation import validate
+    from .common.errors import Problem
     from .inputs.experience import read_experience
     from .inputs.scenario import load_scenario
-    from .inputs.scenario_writer import write_scenario
+    from .inputs.scenario_writer import check_target, scenario_name_from, write_scenario
     from .outputs.text import format_validation
-    scen = load_scenario(args.params, args.sets)
-    exp = read_experience(args.experience)
-    _check_range("--confidence", args.confidence, 1e-9, 1 - 1e-9, "a number between 0 and 1")
+    problems: list = []           # every input's problems in one pass, before any work
+    scen = exp = None
+    try:
+        scen = load_scenario(args.params, args.sets)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        exp = read_experience(args.experience)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        _check_range("--confidence", args.confidence, 1e-9, 1 - 1e-9, "a number between 0 and 1")
+    except InputError as exc:
+        problems += exc.problems
+    target = Path(args.write_scenario) if args.write_scenario else None
+    if target is not None:
+        problems += check_target(target, args.params, args.overwrite, "--write-scenario " + str(target))
+    elif args.overwrite:
+        problems.append(Problem("--overwrite", "", "hanya bersama --write-scenario / only with --write-scenario"))
+    if problems:
+        raise InputError(problems)
     result = validate(scen, exp, args.confidence)
-    if args.write_scenario:
-        target = Path(args.write_scenario)
-        write_scenario(target, args.params, target.stem, {}, result["suggested_assumptions"],
+    if target is not None:
+        write_scenario(target, args.params, scenario_name_from(target.stem), {}, result["suggested_assumptions"],
                        {"id": f"{scen.name} diperbarui dengan pengalaman", "en": f"{scen.name} updated with experience"},
-                       header=f"Assumptions updated with the experience in {Path(args.experience).name} (Gamma-Poisson)")
+                       header=f"Assumptions updated with the experience in {Path(args.experience).name} (Gamma-Poisson)",
+                       overwrite=args.overwrite)
         result["written_scenario"] = str(target)
     return result, format_validation
 
@@ -271,23 +322,31 @@ COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "report":
-        return _report(args)
-    if args.command == "dashboard":
-        return _dashboard(args)
-    if args.command == "batch":
-        return _batch(args)
     try:
-        result, fmt = COMMANDS[args.command](args)
-    except InputError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found; nothing was computed.", file=sys.stderr)
-        return 2
-    if args.json and args.command == "plan":  # strict JSON (no NaN or Infinity)
-        from .common.jsonio import dumps
-        print(dumps(result))
+        args = _parser().parse_args(argv)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "dashboard":
+            return _dashboard(args)
+        if args.command == "batch":
+            return _batch(args)
+        try:
+            result, fmt = COMMANDS[args.command](args)
+        except InputError as exc:
+            print_problems(exc.problems, "nothing was computed.")
+            return 2
+        _emit(result, args.json, fmt)
         return 0
-    _emit(result, args.json, fmt)
-    return 0
+    except KeyboardInterrupt:
+        # temporary files are removed by the writers' own cleanup; say so in one line
+        print("dihentikan (Ctrl-C); tidak ada berkas yang ditulis / interrupted (Ctrl-C); nothing was written",
+              file=sys.stderr)
+        return 130
+    except MemoryError:   # an accepted size on a machine with less memory than it needs
+        print("kehabisan memori / out of memory: this machine has less free memory than the run needs "
+              "(see the bounds in sim/common/limits.py); nothing was written", file=sys.stderr)
+        return 1
+    except BrokenPipeError:   # `... --json | head`: the reader left; no traceback
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

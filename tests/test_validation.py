@@ -116,7 +116,9 @@ def test_dated_override_in_a_scenario_applies_from_its_date(tmp_path):
 
 def test_missing_files(tmp_path):
     p = write(tmp_path, "a.yaml", "extends: nowhere.yaml\n")
-    assert any("nowhere.yaml: file not found" in m for m in problems_of(p))
+    # the root cause once, at the file that names the missing baseline (no follow-on "missing" keys)
+    (msg,) = problems_of(p)
+    assert msg.startswith(f"{p}: extends:") and "nowhere.yaml: file not found" in msg
     q = child(tmp_path, "portfolio: {roster: no_such_roster.csv, workers: null}\n")
     (msg,) = problems_of(q)
     assert "portfolio.roster: roster file not found" in msg

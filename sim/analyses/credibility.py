@@ -12,7 +12,8 @@ Buhlmann-Straub credibility for claim frequencies.
 * Buhlmann-Straub (Loss Models 18.5): village frequencies ``X_ij`` with exposures ``m_ij``;
   ``Z_i = m_i / (m_i + v/a)`` with the nonparametric estimators of the expected process variance
   ``v`` and of the variance of hypothetical means ``a``; the estimate
-  ``Z_i Xbar_i + (1 - Z_i) Xbar``.
+  ``Z_i Xbar_i + (1 - Z_i) Xbar``.  When the villages vary no more than chance (``a <= 0``) every
+  ``Z_i`` is 0 and ``k = v/a`` is unbounded: returned as ``None`` (JSON ``null``).
 """
 from __future__ import annotations
 
@@ -41,12 +42,16 @@ def poisson_p_value(actual: float, expected: float) -> float:
 def actual_vs_expected(actual: float, expected: float, confidence: float = 0.95) -> dict:
     """A/E with its exact interval and whether the experience contradicts the assumption."""
     lo, hi = poisson_interval(actual, confidence)
-    ratio = actual / expected if expected > 0 else float("nan")
-    lo_r = float(lo) / expected if expected > 0 else float("nan")
-    hi_r = float(hi) / expected if expected > 0 else float("nan")
+    if expected <= 0:   # no claims expected: A/E is undefined, written null with the reason
+        return {"actual": float(actual), "expected": float(expected), "ratio": None, "ratio_low": None,
+                "ratio_high": None, "ratio_note": "tidak ada klaim harapan / no claims expected, A/E undefined",
+                "p_value": poisson_p_value(actual, expected), "contradicts": False}
+    ratio = actual / expected
+    lo_r = float(lo) / expected
+    hi_r = float(hi) / expected
     return {"actual": float(actual), "expected": float(expected), "ratio": ratio, "ratio_low": lo_r,
             "ratio_high": hi_r, "p_value": poisson_p_value(actual, expected),
-            "contradicts": bool(expected > 0 and (lo_r > 1 or hi_r < 1))}
+            "contradicts": bool(lo_r > 1 or hi_r < 1)}
 
 
 def gamma_poisson(prior_rate: float, prior_years: float, claims: float, exposure_years: float) -> dict:
@@ -91,5 +96,5 @@ def buhlmann_straub(counts: np.ndarray, exposure: np.ndarray) -> dict:
     a = float((np.dot(mi, (xi - xbar) ** 2) - v * (r - 1)) / denom) if denom > 0 else 0.0
     z = mi / (mi + v / a) if a > 0 else np.zeros_like(mi)
     est = z * xi + (1 - z) * xbar
-    return {"collective_rate": xbar, "epv": v, "vhm": max(a, 0.0), "k": (v / a) if a > 0 else float("inf"),
+    return {"collective_rate": xbar, "epv": v, "vhm": max(a, 0.0), "k": (v / a) if a > 0 else None,
             "z": z, "raw_rate": xi, "estimate": est, "exposure": mi, "kept": np.flatnonzero(keep)}

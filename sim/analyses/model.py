@@ -28,6 +28,32 @@ class Computed:
     budget: dict
     exact: dict
     simulation: montecarlo.Simulation | None
+    monte_carlo_skipped: str | None = None
+
+
+def monte_carlo_plan(scen, model, years: int, explicit: bool) -> tuple[int, str | None]:
+    """Years of Monte Carlo to run on *model*, and why none when the run would draw more than
+    :data:`~sim.common.limits.MAX_MC_CLAIMS` claims (a national portfolio with the baseline's
+    100.000 years).  The exact distribution never depends on it, so the cross-check is skipped
+    with a note; when the years were asked for explicitly (*explicit*: ``--set``) it is bad input
+    instead (:class:`InputError`, exit 2), naming the bound and the largest years accepted."""
+    from ..common import limits
+    from ..common.errors import InputError, Problem
+    if not 0 <= years <= limits.MAX_MC_YEARS:
+        raise InputError([Problem("monte_carlo_years", "", f"expected a whole number of years from 0 to "
+                                  f"{limits.grouped(limits.MAX_MC_YEARS)}, got {years}")])
+    per_year = montecarlo.claims_per_year(model)
+    if years == 0 or years * per_year <= limits.MAX_MC_CLAIMS:
+        return int(years), None
+    most = int(limits.MAX_MC_CLAIMS // max(per_year, 1e-9))
+    g = limits.grouped
+    why = (f"{g(years)} tahun x {g(per_year)} klaim setahun melebihi batas {g(limits.MAX_MC_CLAIMS)} klaim; "
+           f"paling banyak {g(most)} tahun untuk portofolio ini / {g(years)} years x {g(per_year)} claims a year "
+           f"is above the bound of {g(limits.MAX_MC_CLAIMS)} claims drawn; at most {g(most)} years for this portfolio")
+    if explicit:
+        raise InputError([Problem("--set", "simulation.monte_carlo_years", why)])
+    return 0, ("Monte Carlo dilewati (distribusi eksak tidak terpengaruh) / Monte Carlo cross-check skipped "
+               f"(the exact distribution is unaffected): {why}")
 
 
 def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = None) -> Computed:
@@ -37,11 +63,13 @@ def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = Non
     pf = portfolio if portfolio is not None else build_portfolio(scen)
     contrib, budget = money(scen, pf)
     model = claims.build(scen, pf)
+    years = scen["simulation.monte_carlo_years"] if mc_years is None else mc_years
+    explicit = mc_years is None and scen.origin.get("simulation.monte_carlo_years") == "--set"
+    years, skipped = monte_carlo_plan(scen, model, int(years), explicit)   # before any heavy work
     h = float(scen["simulation.lattice_unit"])
     dists = aggregate.exact(model, h)
-    years = scen["simulation.monte_carlo_years"] if mc_years is None else mc_years
-    sim = montecarlo.simulate(model, int(years), int(scen["simulation.seed"])) if years else None
-    return Computed(pf, model, contrib, budget, dists, sim)
+    sim = montecarlo.simulate(model, years, int(scen["simulation.seed"])) if years else None
+    return Computed(pf, model, contrib, budget, dists, sim, skipped)
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -98,7 +126,9 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
     if out["programs"]["jht"]:
         out["jht"] = jht_summary(scen, c, fund_after_one_year=fund_after_one_year)
     if c.simulation is not None:
-        out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib)
+        out["monte_carlo"] = montecarlo.summary(c.simulation.total, risk_contrib, inplace=True)
+    if c.monte_carlo_skipped:
+        out["monte_carlo_skipped"] = c.monte_carlo_skipped
     return out
 
 

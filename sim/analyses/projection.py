@@ -90,10 +90,28 @@ class Cohort:
         return self.age0 + (t - self.entry)
 
 
+def _check_medical_inflation(scen, T: int) -> None:
+    """Refuse a projection whose inflated medical mean reaches the modelling cap in some year."""
+    from ..common.errors import InputError, Problem
+    from ..inputs.scenario_checks import medical_mean_problem
+    infl = 1.0 + scen.param("assumptions.projection.medical_inflation")
+    for t in range(T):
+        s = scen.at(year_start(scen.start, t))
+        err = medical_mean_problem(*(s.param(f"assumptions.accidents.{n}") for n in
+                                     ("medical_mean", "claim_type_mix", "medical_relativity", "medical_cap")),
+                                   factor=infl ** t)
+        if err:
+            raise InputError([Problem(scen.origin.get("assumptions.projection.medical_inflation", scen.name),
+                                      "assumptions.projection.medical_inflation",
+                                      f"tahun ke-{t + 1} / year {t + 1} ({s.start}): {err}; "
+                                      "project fewer years or assume less medical inflation")])
+
+
 def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
             distributions: bool = True) -> tuple[list[YearResult], Cohort]:
     """Project *scen* over *years* years (default ``projection.years``); see the module docstring."""
     T = int(years or scen["projection.years"])
+    _check_medical_inflation(scen, T)          # before any work: every year's medical mean below the cap
     pf0 = portfolio if portfolio is not None else build_portfolio(scen)
     n0 = float(pf0.workers)
     blocks = [(0, pf0)]

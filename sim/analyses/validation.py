@@ -98,6 +98,8 @@ def village_credibility(exp, rates: dict, program: str) -> dict | None:
     model_rate = rates[(program, "death" if program == "jkm" else "all")]["rate"]
     return {"program": program, "model_rate": model_rate, "collective_rate": bs["collective_rate"],
             "epv": bs["epv"], "vhm": bs["vhm"], "k": bs["k"],
+            **({} if bs["k"] is not None else {"k_note": "desa tidak lebih beragam dari kebetulan: Z = 0 / villages vary "
+                                                         "no more than chance: k unbounded, every Z = 0"}),
             "villages": [{"village": n, "worker_years": float(e), "raw_rate": float(r), "z": float(z),
                           "credibility_rate": float(c)}
                          for n, e, r, z, c in zip(names, bs["exposure"], bs["raw_rate"], bs["z"], bs["estimate"])]}
@@ -143,16 +145,34 @@ def validate(scen, exp, confidence: float | None = None) -> dict:
                                 "experience": pricing.contributions_needed(pred, workers, target)}
     rows = sensitivity.tornado(scen, portfolio=pf)
     out["sensitivity"] = [{"lever": r["name"], "label_id": r["label_id"], "label_en": r["label_en"],
-                           "low": r["low"], "high": r["high"], "base": r["base"]} for r in rows]
+                           "low": _nulls(r["low"]), "high": _nulls(r["high"]), "base": _nulls(r["base"])} for r in rows]
     g = sensitivity.grid(scen, sensitivity.LEVERS[0], sensitivity.LEVERS[1], 5, portfolio=pf)
     with_jht = scen.updated({"programs.jht": True})
     gb = sensitivity.grid(with_jht, sensitivity.INCOME, sensitivity.JHT_RATE, 5, "budget_need", portfolio=pf)
     out["sensitivity_grid"] = {
         "loss_ratio": {"a": g["a"], "b": g["b"], "a_values": g["a_values"].tolist(), "b_values": g["b_values"].tolist(),
-                       "values": g["values"].tolist()},
+                       "values": _nulls(g["values"].tolist())},
         "budget_need": {"a": gb["a"], "b": gb["b"], "a_values": gb["a_values"].tolist(),
-                        "b_values": gb["b_values"].tolist(), "values": gb["values"].tolist(), "jht": True}}
+                        "b_values": gb["b_values"].tolist(), "values": _nulls(gb["values"].tolist()), "jht": True}}
+    if not np.all(np.isfinite(g["values"])):
+        out["sensitivity_grid"]["loss_ratio"]["note"] = _NO_CONTRIBUTIONS
     return out
+
+
+_NO_CONTRIBUTIONS = ("tanpa iuran JKK + JKM rasio klaim tidak terdefinisi / with no JKK + JKM contributions "
+                     "the loss ratio is undefined (null)")
+
+
+def _nulls(x):
+    """*x* (a number, list or dict of them) with every non-finite number written None (JSON null):
+    a loss ratio without contributions is undefined."""
+    if isinstance(x, dict):
+        return {k: _nulls(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_nulls(v) for v in x]
+    if isinstance(x, float) and not np.isfinite(x):
+        return None
+    return x
 
 
 def simulate_experience(scen, years: list[int], truth: dict[str, float], seed: int, portfolio=None) -> list[dict]:

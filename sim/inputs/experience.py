@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..common import limits
 from ..common.errors import Problems
+from ..common.textfile import csv_rows, read_text
 from ..law.benefits import CLAIM_TYPES
 from .portfolio import load_villages
 from .roster import _norm, _RowProblems, parse_rupiah
@@ -45,19 +47,25 @@ def read_experience(path: Path | str, display: str | None = None) -> Experience:
     path = Path(path)
     name = display or str(path)
     problems = Problems()
-    if not path.is_file():
-        problems.add(name, "", "file not found")
-        problems.raise_if_any()
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = read_text(path, problems, name, limits.MAX_EXPERIENCE_BYTES)
+    problems.raise_if_any()
     lines = text.splitlines()
     comments = [ln.lstrip("#").strip() for ln in lines if ln.lstrip().startswith("#")]
-    body = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not body:
+    # comment lines are blanked (not removed), so the CSV reader's line numbers are the file's
+    body_text = "\n".join("" if ln.lstrip().startswith("#") else ln for ln in lines)
+    first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), None)
+    if first is None:
         problems.add(name, "", "no header row; expected the columns " + ", ".join(COLUMNS))
         problems.raise_if_any()
-    first = body[0][1]
     delim = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(ln for _, ln in body)), delimiter=delim))
+    numbered = [(n, r) for n, r in csv_rows(body_text, delim, name, problems) if any(c.strip() for c in r)]
+    problems.raise_if_any()
+    if len(numbered) - 1 > limits.MAX_EXPERIENCE_ROWS:
+        problems.add(name, "", "terlalu banyak baris / too many rows: " +
+                     limits.above(len(numbered) - 1, limits.MAX_EXPERIENCE_ROWS))
+        problems.raise_if_any()
+    body = [(n, "") for n, _ in numbered]
+    rows = [r for _, r in numbered]
     header = [_norm(h) for h in rows[0]]
     for col in header:
         if col not in COLUMNS:
@@ -101,22 +109,23 @@ def read_experience(path: Path | str, display: str | None = None) -> Experience:
             ok = False
         try:
             count = int(get["count"])
-            if count < 0:
+            if not 0 <= count <= limits.MAX_CLAIM_COUNT:
                 raise ValueError
         except ValueError:
-            rp.add(lineno, "count", "expected a whole number of claims, 0 or more")
+            rp.add(lineno, "count", f"expected a whole number of claims, 0 to {limits.grouped(limits.MAX_CLAIM_COUNT)}")
             ok = False
-            count = 0
+            count = None   # no follow-on "amount with no claims"
         amount = parse_rupiah(get["amount"]) if get["amount"] else None
-        if amount is None or amount < 0:
-            rp.add(lineno, "amount", "expected an amount in rupiah, 0 or more")
+        if amount is None or not 0 <= amount <= limits.MAX_RUPIAH:
+            rp.add(lineno, "amount", f"expected an amount in rupiah, 0 to {limits.grouped(limits.MAX_RUPIAH)}")
             ok = False
         elif count == 0 and amount > 0:
             rp.add(lineno, "amount", "an amount with no claims; expected 0")
             ok = False
         expo = parse_rupiah(get["exposure_months"]) if get["exposure_months"] else None
-        if expo is None or expo <= 0:
-            rp.add(lineno, "exposure_months", "expected worker-months of cover, more than 0")
+        if expo is None or not 0 < expo <= limits.MAX_EXPOSURE_MONTHS:
+            rp.add(lineno, "exposure_months", "expected worker-months of cover, more than 0 and at most "
+                   f"{limits.grouped(limits.MAX_EXPOSURE_MONTHS)}")
             ok = False
         if ok:
             for k, v in zip(COLUMNS, (year, village, prog, ctype, count, amount, expo)):

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common import limits
 from ..common.errors import Problems
 from ..common.paths import PARAMS_DIR
 from ..common.yamlio import load_yaml
@@ -70,6 +71,8 @@ def check_value(unit: str, value, choices=None) -> str | None:
             return f"expected {want}, got {value!r}"
         if value < 0:
             return f"expected {want}, got a negative amount {value!r}"
+        if unit.startswith("rupiah") and value > limits.MAX_RUPIAH:
+            return limits.above(value, limits.MAX_RUPIAH)
     elif unit in ("fraction", "probability_per_year"):
         if not _is_number(value):
             return f"expected {want}, got {value!r}"

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.errors import Problems
 from ..common.paths import PARAMS_DIR
 from ..common.yamlio import load_yaml, parse_scalar
-from .params import ParameterSet, check_value, is_iso_date, load_parameters, parse_dated_values
+from .params import ParameterSet, check_value, load_parameters, parse_dated_values
+from .scenario_checks import check_kind
 
 #: dotted key -> (kind, required, default, help)
 SCHEMA: dict[str, tuple[str, bool, object, str]] = {
@@ -52,70 +52,13 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "budget.funded_until": ("date_or_null", False, None,
                             "null (open-ended), or the last day funded (YYYY-MM-DD): after it contributions stop and cover ends"),
     "simulation.seed": ("seed", True, None, "random seed (synthetic roster and Monte Carlo)"),
-    "simulation.monte_carlo_years": ("count", False, 0, "Monte Carlo years to simulate as a cross-check (0: none)"),
+    "simulation.monte_carlo_years": ("mc_years", False, 0, "Monte Carlo years to simulate as a cross-check (0: none)"),
     "simulation.lattice_unit": ("lattice", False, 100000, "lattice step of the exact distribution, rupiah"),
     "projection.years": ("projection_years", False, 10, "years to project (1-40)"),
-    "projection.paths": ("count", False, 10000, "Monte Carlo paths of a projection"),
+    "projection.paths": ("paths", False, 10000, "Monte Carlo paths of a projection"),
 }
 OVERRIDE_SECTIONS = ("policy", "assumptions")
 _BRANCHES = {k.split(".")[0] for k in SCHEMA} | set(OVERRIDE_SECTIONS) | {"extends"}
-
-
-def _check_kind(kind: str, value) -> str | None:
-    if kind == "name":
-        return None if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_.-]+", value) else \
-            "expected a name of letters, digits, '-', '_' or '.'"
-    if kind == "label":
-        ok = isinstance(value, dict) and set(value) <= {"id", "en"} and all(isinstance(v, str) for v in value.values())
-        return None if ok else "expected a mapping with 'id' and 'en' text"
-    if kind == "text":
-        return None if isinstance(value, str) else "expected text"
-    if kind == "date_or_null":
-        return None if value is None or is_iso_date(value) else "expected null or a date written YYYY-MM-DD"
-    if kind == "date":
-        return None if is_iso_date(value) else "expected a date written YYYY-MM-DD"
-    if kind == "bool":
-        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
-    if kind == "workers":
-        if value is None:
-            return None
-        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else \
-            f"expected a whole number of workers, 1 or more (or null with a roster), got {value!r}"
-    if kind == "villages":
-        return None if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1) else \
-            f"expected a whole number of desa, 1 or more (or null when unknown), got {value!r}"
-    if kind == "village_list":
-        from .portfolio import village_lists
-        return None if value is None or value in village_lists() else \
-            f"expected null or one of the village lists in params/data: {', '.join(village_lists())}; got {value!r}"
-    if kind == "text_or_null":
-        ok = value is None or (isinstance(value, str) and value.strip()) or (isinstance(value, int) and not isinstance(value, bool))
-        return None if ok else "expected null or a sheet name"
-    if kind == "path_or_null":
-        return None if value is None or (isinstance(value, str) and value.strip()) else "expected null or a file path"
-    if kind == "budget_months":
-        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 480 else \
-            f"expected a whole number of months between 1 and 480, got {value!r}"
-    if kind == "seed":
-        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
-            f"expected a whole number, 0 or more, got {value!r}"
-    if kind == "projection_years":
-        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 40 else \
-            f"expected a whole number of years between 1 and 40, got {value!r}"
-    if kind == "dated_rupiah":
-        if not isinstance(value, dict):
-            return "expected a mapping of dates (YYYY-MM-DD) to rupiah amounts"
-        for d, v in value.items():
-            if not is_iso_date(str(d)):
-                return f"expected dates written YYYY-MM-DD, got {d!r}"
-            err = check_value("rupiah", v)
-            if err:
-                return f"{d}: {err}"
-        return None
-    if kind == "lattice":
-        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else \
-            f"expected a whole number of rupiah, 1 or more, got {value!r}"
-    return check_value(kind, value)
 
 
 def dated_value(base, changes: dict | None, date: str):
@@ -267,27 +210,47 @@ def _flatten(doc: dict, file: str, params: ParameterSet, out: dict, origin: dict
             origin[key] = file
 
 
-def _read_chain(path: Path, params, problems, stack: list[Path]) -> tuple[dict, dict, list[Path], Path]:
-    """Read *path* and every file it extends; return merged values, origins, files, base dir."""
+def _read_chain(path: Path, params, problems, stack: list[Path],
+                broken: list | None = None) -> tuple[dict, dict, list[Path], Path]:
+    """Read *path* and every file it extends; return merged values, origins, files, base dir.
+
+    A file that cannot be used (missing, unreadable, not YAML, empty, a cycle) is reported once,
+    where the chain breaks, and noted in *broken*, so that the keys the broken file would have
+    given are not reported again as missing."""
+    broken = [] if broken is None else broken
     path = path.resolve()
     display = _display(path)
     if path in stack:
         chain = " -> ".join(_display(p) for p in stack + [path])
-        problems.add(display, "extends", f"the scenario extends itself ({chain})")
+        problems.add(_display(stack[-1]), "extends", f"the scenario extends itself ({chain})")
+        broken.append(path)
+        return {}, {}, [], path.parent
+    n_before = len(problems.items)
+    if stack and not path.is_file():
+        problems.add(_display(stack[-1]), "extends",
+                     f"berkas dasar tidak ditemukan / the scenario it extends: {display}: file not found")
+        broken.append(path)
         return {}, {}, [], path.parent
     doc = load_yaml(path, problems, display)
     if doc is None:
+        if len(problems.items) == n_before:
+            problems.add(display, "", "berkas kosong / the file is empty; expected a scenario with the sections "
+                                      "scenario, portfolio, income, programs, budget and simulation "
+                                      "(or extends: and the changes)")
+        broken.append(path)
         return {}, {}, [], path.parent
     if not isinstance(doc, dict):
         problems.add(display, "", "expected a mapping of sections (scenario, portfolio, income, ...)")
+        broken.append(path)
         return {}, {}, [path], path.parent
     values, origin, files = {}, {}, []
     parent = doc.get("extends")
     if parent is not None:
-        if not isinstance(parent, str):
+        if not isinstance(parent, str) or not parent.strip():
             problems.add(display, "extends", "expected the file name of the scenario this one builds on")
+            broken.append(path)
         else:
-            pv, po, pf, _ = _read_chain(path.parent / parent, params, problems, stack + [path])
+            pv, po, pf, _ = _read_chain(path.parent / parent, params, problems, stack + [path], broken)
             values.update(pv)
             origin.update(po)
             files += pf
@@ -326,7 +289,8 @@ def load_scenario(path: Path | str, assignments: list[str] | None = None,
     problems = Problems()
     params = load_parameters(params_root, problems)
     path = Path(path)
-    values, origin, files, base = _read_chain(path, params, problems, [])
+    broken: list[Path] = []
+    values, origin, files, base = _read_chain(path, params, problems, [], broken)
     apply_set(values, origin, assignments or [], params, problems)
     overrides: dict[str, object] = {}
     bad: set[str] = set()
@@ -334,11 +298,12 @@ def load_scenario(path: Path | str, assignments: list[str] | None = None,
     for key, (kind, required, default, help_) in SCHEMA.items():
         if key not in values:
             if required and files:
-                problems.add(display_main, key, f"missing; expected {help_}")
+                if not broken:   # a broken extends was reported once; its keys are not "missing"
+                    problems.add(display_main, key, f"missing; expected {help_}")
                 bad.add(key)
             values[key] = default
             continue
-        err = _check_kind(kind, values[key])
+        err = check_kind(kind, values[key])
         if err:
             problems.add(origin.get(key, display_main), key, err)
             bad.add(key)
@@ -356,7 +321,7 @@ def load_scenario(path: Path | str, assignments: list[str] | None = None,
         if len(problems.items) > n_before:
             bad.add(key)
     scen = Scenario(values, overrides, params, files, origin, base)
-    if files:
+    if files and not broken:
         from .scenario_checks import cross_checks
         cross_checks(scen, display_main, problems, bad)
     problems.raise_if_any()

@@ -5,8 +5,93 @@ from __future__ import annotations
 
 import re
 
+from ..common import limits
 from ..common.errors import Problems
 from ..common.formatting import rupiah
+from .params import check_value, is_iso_date
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_kind(kind: str, value) -> str | None:
+    """What is wrong with *value* for the scenario setting kind *kind* (see SCHEMA), or None."""
+    if kind == "name":
+        return None if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_.-]+", value) else \
+            "expected a name of letters, digits, '-', '_' or '.'"
+    if kind == "label":
+        ok = isinstance(value, dict) and set(value) <= {"id", "en"} and all(isinstance(v, str) for v in value.values())
+        return None if ok else "expected a mapping with 'id' and 'en' text"
+    if kind == "text":
+        return None if isinstance(value, str) else "expected text"
+    if kind == "date_or_null":
+        return None if value is None or is_iso_date(value) else "expected null or a date written YYYY-MM-DD"
+    if kind == "date":
+        if not is_iso_date(value):
+            return "expected a date written YYYY-MM-DD"
+        if not limits.MIN_YEAR <= int(value[:4]) <= limits.MAX_YEAR:
+            return (f"tahun di luar {limits.MIN_YEAR}-{limits.MAX_YEAR} / expected a date in the years "
+                    f"{limits.MIN_YEAR} to {limits.MAX_YEAR}, got {value}")
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if kind == "workers":
+        if value is None:
+            return None
+        if not (_whole(value) and value >= 1):
+            return f"expected a whole number of workers, 1 or more (or null with a roster), got {value!r}"
+        return None if value <= limits.MAX_WORKERS else limits.above(value, limits.MAX_WORKERS)
+    if kind == "mc_years":
+        if not (_whole(value) and value >= 0):
+            return f"expected a whole number of years, 0 or more (0: no Monte Carlo), got {value!r}"
+        return None if value <= limits.MAX_MC_YEARS else \
+            limits.above(value, limits.MAX_MC_YEARS, value * limits.MC_BYTES_PER_YEAR)
+    if kind == "paths":
+        return check_paths(value)
+    if kind == "villages":
+        return None if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1) else \
+            f"expected a whole number of desa, 1 or more (or null when unknown), got {value!r}"
+    if kind == "village_list":
+        from .portfolio import village_lists
+        return None if value is None or value in village_lists() else \
+            f"expected null or one of the village lists in params/data: {', '.join(village_lists())}; got {value!r}"
+    if kind == "text_or_null":
+        ok = value is None or (isinstance(value, str) and value.strip()) or (isinstance(value, int) and not isinstance(value, bool))
+        return None if ok else "expected null or a sheet name"
+    if kind == "path_or_null":
+        return None if value is None or (isinstance(value, str) and value.strip()) else "expected null or a file path"
+    if kind == "budget_months":
+        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 480 else \
+            f"expected a whole number of months between 1 and 480, got {value!r}"
+    if kind == "seed":
+        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
+            f"expected a whole number, 0 or more, got {value!r}"
+    if kind == "projection_years":
+        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 40 else \
+            f"expected a whole number of years between 1 and 40, got {value!r}"
+    if kind == "dated_rupiah":
+        if not isinstance(value, dict):
+            return "expected a mapping of dates (YYYY-MM-DD) to rupiah amounts"
+        for d, v in value.items():
+            if not is_iso_date(str(d)):
+                return f"expected dates written YYYY-MM-DD, got {d!r}"
+            err = check_value("rupiah", v)
+            if err:
+                return f"{d}: {err}"
+        return None
+    if kind == "lattice":
+        return None if _whole(value) and 1 <= value <= limits.MAX_LATTICE_UNIT else \
+            f"expected a whole number of rupiah between 1 and {limits.grouped(limits.MAX_LATTICE_UNIT)}, got {value!r}"
+    return check_value(kind, value)
+
+
+def check_paths(value, years: int = 40) -> str | None:
+    """What is wrong with a number of projection paths (``projection.paths``, ``--paths``), or None."""
+    if not (_whole(value) and value >= 1):
+        return f"expected a whole number of paths, 1 or more, got {value!r}"
+    return None if value <= limits.MAX_PATHS else \
+        limits.above(value, limits.MAX_PATHS, value * years * limits.PATH_BYTES_PER_YEAR)
 
 
 def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
@@ -61,6 +146,12 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
             problems.add(display, "portfolio.workers", "expected a number of workers, or a roster file in portfolio.roster")
     if not {"portfolio.villages", "portfolio.village_list"} & bad:
         _check_villages(scen, display, problems)
+    med = ("assumptions.accidents.medical_mean", "assumptions.accidents.claim_type_mix",
+           "assumptions.accidents.medical_relativity", "assumptions.accidents.medical_cap")
+    if all(n in ok for n in med):
+        err = medical_mean_problem(*(ok[n] for n in med))
+        if err:
+            problems.add(scen.origin.get(med[0], scen.params[med[0]].file), med[0], err)
     names = ("policy.scholarship.per_year", "policy.scholarship.max_years", "assumptions.scholarship.commitment_per_child")
     if all(n in ok for n in names):
         from ..law.benefits import scholarship_max_per_child
@@ -83,6 +174,19 @@ def _check_villages(scen, display: str, problems: Problems) -> None:
     if n > have:
         problems.add(scen.origin.get("portfolio.villages", display), "portfolio.villages",
                      f"expected a whole number of desa between 1 and {have} (the desa of the '{vl}' list), got {n}")
+
+
+def medical_mean_problem(mean: float, mix: dict, rel: dict, cap: float, factor: float = 1.0) -> str | None:
+    """What is wrong when the mean medical cost of some claim type, ``mean x rel[t] / sum(mix x rel)``
+    (times an inflation *factor*), is not below the modelling cap (the capped lognormal cannot reach
+    it, :func:`sim.risk.severity.Medical.calibrated`), or None."""
+    norm = sum(float(mix[t]) * float(rel.get(t, 0.0)) for t in mix) or 1.0
+    worst = max((mean * factor * float(rel.get(t, 0.0)) / norm for t in mix if mix[t] > 0), default=0.0)
+    if worst < cap:
+        return None
+    return (f"rata-rata biaya medis {rupiah(worst)} (jenis klaim termahal) tidak di bawah batas model {rupiah(cap)} / "
+            f"the mean medical cost of the costliest claim type, {rupiah(worst)}, is not below the modelling "
+            f"cap assumptions.accidents.medical_cap of {rupiah(cap)}")
 
 
 def _number_key(k) -> bool:

@@ -61,6 +61,10 @@ def annual(portfolio, schedule: Schedule, programs: dict[str, bool]) -> dict[str
     return out
 
 
+NOTHING_TO_PAY = ("tidak ada iuran yang dibayar: semua program mati / nothing to pay for: every programme "
+                  "is off, so the months of cover are unbounded")
+
+
 def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
                  programs: dict[str, bool], jht_share: float = 1.0) -> dict[str, float]:
     """What an allocation buys for the enrolled workers.
@@ -71,7 +75,8 @@ def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
     * ``funded_worker_years``: whole worker-years the allocation pays for,
       ``floor(allocation / (12 x average monthly contribution))``;
     * ``months_covered``: months of cover it buys for everyone enrolled,
-      ``allocation / (workers x average monthly contribution)``.
+      ``allocation / (workers x average monthly contribution)``; ``None`` (JSON ``null``, with
+      ``months_covered_note``) when there is nothing to pay for.
 
     Belu 2023: 5,892 x Rp 16,800 x 12 = Rp 1,187,827,200 required against Rp 1,175,126,400,
     a shortfall of Rp 12,700,800; the allocation is exactly 5,829 worker-years (11.87 months).
@@ -90,7 +95,9 @@ def budget_check(allocation: float, months: int, portfolio, schedule: Schedule,
         "difference": float(allocation) - required,
         "monthly_per_worker": avg,
         "funded_worker_years": int(np.floor(allocation / (12.0 * avg) + 1e-9)) if avg > 0 else 0,
-        "months_covered": float(allocation) / monthly_total if monthly_total > 0 else float("inf"),
+        # nothing to pay (every programme off): months of cover are unbounded, written null
+        "months_covered": float(allocation) / monthly_total if monthly_total > 0 else None,
+        **({} if monthly_total > 0 else {"months_covered_note": NOTHING_TO_PAY}),
     }
 
 

@@ -145,9 +145,9 @@ def actual_vs_expected(ax, rows: list[dict], title: str, xlabel: str):
     rows = [r for r in rows if r["year"] is None and r["expected"] > 0]
     ax.clear()
     y = np.arange(len(rows))
-    ratio = np.array([r["ratio"] for r in rows])
-    lo = np.array([r["ratio_low"] for r in rows])
-    hi = np.array([r["ratio_high"] for r in rows])
+    # an A/E with no expected claims is None (undefined): drawn as a gap
+    ratio, lo, hi = (np.array([np.nan if r[k] is None else r[k] for r in rows], dtype=float)
+                     for k in ("ratio", "ratio_low", "ratio_high"))
     colors = ["#c44e52" if r["contradicts"] else "#4c72b0" for r in rows]
     ax.errorbar(ratio, y, xerr=[ratio - lo, hi - ratio], fmt="none", ecolor="#999999", capsize=3)
     ax.scatter(ratio, y, c=colors, zorder=3)

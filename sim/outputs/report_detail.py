@@ -124,6 +124,8 @@ def claims_table(ctx) -> list:
         m = s["monte_carlo"]
         note += " " + tr(f"Pemeriksaan Monte Carlo ({number(m['years'])} tahun): rata-rata {rupiah(m['mean'])} ± {rupiah(m['mean_se'])}.",
                          f"Monte Carlo check ({number(m['years'])} years): mean {rupiah(m['mean'])} ± {rupiah(m['mean_se'])}.")
+    elif s.get("monte_carlo_skipped"):   # a portfolio too large for the requested years (sim.common.limits)
+        note += " " + s["monte_carlo_skipped"]
     return [Heading(tr("Klaim setahun", "Claims in a year"), 3),
             Table(["", "JKK", "JKM", "JKK + JKM"], ["text", "rupiah", "rupiah", "rupiah"], rows, note=note,
                   sheet=tr("Klaim", "Claims"), widths=[1.5, 1, 1, 1]),

@@ -65,6 +65,8 @@ def format_summary(r: dict) -> str:
                   row("Rata-rata", "Mean", rupiah(m["mean"]), f"± {rupiah(m['mean_se'])} (se)"),
                   row("Peluang klaim > iuran", "P(claims > contributions)", percent(m["prob_exceed_contributions"], 2),
                       f"± {percent(m['prob_exceed_se'], 2)} (se)")]
+    if r.get("monte_carlo_skipped"):
+        lines += ["", r["monte_carlo_skipped"]]
     if "checks" in r:
         ch = r["checks"]
         lo, hi = ch["quantile_bounds"]["99.5"]
@@ -146,7 +148,7 @@ def format_validation(v: dict) -> str:
         if not bs:
             continue
         zs = [x["z"] for x in bs["villages"]]
-        lines.append(f"  Buhlmann-Straub {prog.upper()}: k = {number(bs['k'], 0) if bs['k'] != float('inf') else 'inf'}, "
+        lines.append(f"  Buhlmann-Straub {prog.upper()}: k = {number(bs['k'], 0) if bs['k'] is not None else '∞'}, "
                      f"Z desa/village {number(min(zs), 2)} - {number(max(zs), 2)}, "
                      f"{label('frekuensi kolektif', 'collective rate')} {bs['collective_rate']:.5f}")
     lines += ["", label("Cek tarif (iuran per peserta per bulan)", "Pricing check (contribution per worker a month)")]

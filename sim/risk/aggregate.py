@@ -167,7 +167,9 @@ def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     keep = (n > 0) & (p > 0)
     n, p = n[keep], p[keep]
     big = p >= 0.25
-    nb, pb = n[big], p[big]
+    # summed directly, once per distinct probability (cells sharing p add their counts exactly)
+    pb, inv = np.unique(p[big], return_inverse=True)
+    nb = np.bincount(inv.ravel(), weights=n[big], minlength=pb.size)
     n, p = n[~big], p[~big]
     if n.size == 0:
         return nb, pb, np.zeros(0)

@@ -13,10 +13,16 @@ For each simulated year and each risk group (:mod:`sim.risk.claims`):
    lognormal (not the lattice);
 3. amounts are summed per year.
 
-Years are simulated in batches of ``batch`` years (bounded memory).  Batch ``i`` draws from its
-own stream ``SeedSequence([seed, 2]).spawn(...)[i]``, so the seed and the batch size fix every
-draw and the result is the same whether the batches run in this process or in several
-(:func:`process_count`: the setting ``SIM_PROCESSES``).
+Years are simulated in batches of bounded memory: a batch holds at most ``batch`` years and
+about :data:`BATCH_CLAIMS` claims (:func:`batch_years`), so a national portfolio (10^7 workers,
+about 6 x 10^4 claims a year) runs a few years at a time in the same memory as Belu.  What grows
+with the number of years is only the yearly totals kept for the summary,
+:data:`~sim.common.limits.MC_BYTES_PER_YEAR` bytes a year; the callers bound the years
+(:data:`~sim.common.limits.MAX_MC_YEARS`) and the claims drawn
+(:data:`~sim.common.limits.MAX_MC_CLAIMS`) before starting.  Batch ``i`` draws from its own
+stream ``SeedSequence([seed, 2]).spawn(...)[i]``, so the seed and the batch size (fixed by the
+model) fix every draw and the result is the same whether the batches run in this process or in
+several (:func:`process_count`: the setting ``SIM_PROCESSES``).
 """
 from __future__ import annotations
 
@@ -177,13 +183,30 @@ def _batch(task) -> tuple[np.ndarray, np.ndarray]:
     return out["jkk"], out["jkm"]
 
 
+#: claims drawn at once, about (each holds an amount, a year index and draws in flight, ~40 bytes)
+BATCH_CLAIMS = 1_000_000
+BATCH_YEARS = BATCH
+
+
+def claims_per_year(model) -> float:
+    """Expected claims a year of the enabled programmes (what a simulated year draws)."""
+    return float(sum(g.expected_count() for prog in ("jkk", "jkm") for g in model.of(prog)))
+
+
+def batch_years(model, batch: int = BATCH) -> int:
+    """Years per batch: at most *batch*, and few enough that a batch draws about
+    :data:`BATCH_CLAIMS` claims (the mean plus 6 standard deviations of a batch's count)."""
+    lam = max(claims_per_year(model), 1e-9)
+    return max(1, min(int(batch), int(BATCH_CLAIMS / (lam + 6 * np.sqrt(lam)))))
+
+
 def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = BATCH,
              processes: int | None = None) -> Simulation:
     """Simulate *years* years of claims of the enabled programs of *model* with *seed*.
 
     *processes*: how many processes share the batches (default :func:`process_count`); the result
     is the same for any number."""
-    years, batch = int(years), max(1, int(batch))
+    years, batch = int(years), batch_years(model, max(1, int(batch)))   # bounded claims per batch
     plan, samplers = [], {}
     for prog in ("jkk", "jkm"):
         for g in model.of(prog):
@@ -212,24 +235,48 @@ def _in_processes(tasks, procs: int):
     """The batches over *procs* forked processes, results in batch order."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=procs, mp_context=mp.get_context("fork")) as ex:
+    ex = ProcessPoolExecutor(max_workers=procs, mp_context=mp.get_context("fork"))
+    try:
         return list(ex.map(_batch, tasks, chunksize=max(1, len(tasks) // (2 * procs))))
+    except BaseException:          # Ctrl-C: stop the workers now instead of finishing every batch
+        for proc in list((getattr(ex, "_processes", None) or {}).values()):
+            proc.terminate()
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
-def summary(x: np.ndarray, contributions: float, qs=QUANTILES) -> dict:
-    """Sample mean (with its standard error), sd, quantiles, VaR/TVaR 99.5%, P(S > contributions)."""
+def _inverted_cdf(srt: np.ndarray, p: float) -> float:
+    """The smallest sample value whose empirical CDF reaches *p* (numpy's ``inverted_cdf``),
+    read off the sorted sample without copying it."""
+    n = srt.size
+    return float(srt[min(max(int(np.ceil(n * p)) - 1, 0), n - 1)])
+
+
+def summary(x: np.ndarray, contributions: float, qs=QUANTILES, inplace: bool = False) -> dict:
+    """Sample mean (with its standard error), sd, quantiles, VaR/TVaR 99.5%, P(S > contributions).
+
+    ``inplace=True`` sorts *x* itself (for a temporary such as ``Simulation.total``), so the summary
+    of 10^7 years needs one array of 80 MB, not three."""
     n = x.size
-    srt = np.sort(x)
-    var = float(np.quantile(srt, 0.995, method="inverted_cdf"))
-    pe = float(np.mean(x > contributions))
+    mean = float(x.mean())
+    sd = float(x.std(ddof=1)) if n > 1 else 0.0
+    if inplace:
+        x.sort()
+        srt = x
+    else:
+        srt = np.sort(x)
+    var = _inverted_cdf(srt, 0.995)
+    j = int(np.searchsorted(srt, var, side="right"))
+    pe = float(n - np.searchsorted(srt, contributions, side="right")) / n
     return {
         "years": n,
-        "mean": float(x.mean()),
-        "mean_se": float(x.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"),
-        "sd": float(x.std(ddof=1)) if n > 1 else 0.0,
-        "quantiles": {f"{q:g}": float(np.quantile(srt, q / 100, method="inverted_cdf")) for q in qs},
+        "mean": mean,
+        "mean_se": sd / float(np.sqrt(n)) if n > 1 else None,   # one year: no spread to measure
+        "sd": sd,
+        "quantiles": {f"{q:g}": _inverted_cdf(srt, q / 100) for q in qs},
         "var_99_5": var,
-        "tvar_99_5": float(var + np.mean(np.maximum(srt - var, 0)) / 0.005),
+        "tvar_99_5": float(var + (float(srt[j:].sum()) - var * (n - j)) / n / 0.005),
         "prob_exceed_contributions": pe,
         "prob_exceed_se": float(np.sqrt(pe * (1 - pe) / n)),
     }
