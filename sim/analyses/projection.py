@@ -29,6 +29,7 @@ from ..inputs.portfolio import Portfolio, concat, expected_cells
 from ..law import contributions
 from ..law.contributions import money, programs_of
 from ..risk import aggregate, claims
+from . import scholarship_cash
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -196,6 +197,7 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
     out = []
     cum_c = np.cumsum([r.contributions["jkk"] + r.contributions["jkm"] for r in rows])
     cum_s = np.cumsum(sims, axis=1, out=sims if overwrite else None) if sims is not None else None
+    sch_cash = scholarship_cash.rows(rows)
     for j, r in enumerate(rows):
         risk_c = r.contributions["jkk"] + r.contributions["jkm"]
         exp = {p: r.model.expected_amount(p) for p in ("jkk", "jkm")}
@@ -209,6 +211,7 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
             "expected_claims": exp, "scholarship": r.scholarship,
             "loss_ratio": exp["total"] / risk_c if risk_c > 0 else None,
         }
+        row.update(sch_cash[j])
         if r.exact:
             d = r.exact["total"]
             qv, pe = d.figures([q / 100 for q in aggregate.QUANTILES], risk_c)

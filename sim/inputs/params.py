@@ -55,6 +55,8 @@ UNITS = {
     "rupiah_map": "a mapping of names to rupiah amounts (0 or more)",
     "count_map": "a mapping of names to whole numbers (0 or more)",
     "choice": "one of the listed choices",
+    "uncertainty": "a mapping {family: fixed, gamma, lognormal or normal; cv (gamma, lognormal) or sd (normal); "
+                   "nodes: 1-25}",
 }
 _META_KEYS = {"label", "unit", "source", "assumption", "values", "choices", "description", "note"}
 
@@ -81,6 +83,9 @@ def check_value(unit: str, value, choices=None) -> str | None:
     elif unit == "count":
         if not (isinstance(value, int) and not isinstance(value, bool)) or value < 0:
             return f"expected {want}, got {value!r}"
+    elif unit == "uncertainty":
+        from .uncertainty_spec import check_spec
+        return check_spec(value)
     elif unit == "choice":
         if value not in (choices or []):
             return f"expected one of {', '.join(map(str, choices or []))}; got {value!r}"

@@ -56,6 +56,7 @@ SCHEMA: dict[str, tuple[str, bool, object, str]] = {
     "simulation.lattice_unit": ("lattice", False, 100000, "lattice step of the exact distribution, rupiah"),
     "projection.years": ("projection_years", False, 10, "years to project (1-40)"),
     "projection.paths": ("paths", False, 10000, "Monte Carlo paths of a projection"),
+    "claims.take_up": ("fraction", False, 1.0, "share of deaths and accidents for which a claim is made and paid (1 = all)"),
 }
 OVERRIDE_SECTIONS = ("policy", "assumptions")
 _BRANCHES = {k.split(".")[0] for k in SCHEMA} | set(OVERRIDE_SECTIONS) | {"extends"}

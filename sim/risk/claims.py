@@ -25,6 +25,7 @@ import numpy as np
 from ..inputs.portfolio import OCCUPATIONS
 from ..law import benefits
 from ..law.benefits import CLAIM_TYPES
+from . import scholarship
 from .mortality import annual_q, period_probability
 from .severity import Component, Medical, Severity
 
@@ -136,7 +137,7 @@ class Assumptions:
             a("accidents.medical_mean"), a("accidents.medical_sigma"), a("accidents.medical_cap"),
             tuple(float(a("accidents.medical_relativity")[t]) for t in CLAIM_TYPES),
             a("accidents.transport_cost"), items(a("scholarship.children_eligible")),
-            a("scholarship.commitment_per_child"),
+            scholarship.per_child_value(scen),
             p("jkm.death_lump_sum"), p("jkm.periodic"), p("jkm.funeral"), p("jkm.waiting_months"),
             p("jkm.scholarship_min_months"), p("scholarship.max_children"),
             p("jkk.death_wage_multiple"), p("jkk.total_disability_wage_multiple"),
@@ -302,6 +303,9 @@ def build(scen, portfolio, assumptions: Assumptions | None = None, probs=None) -
     :func:`probabilities` when already known."""
     a = assumptions or Assumptions.from_scenario(scen)
     p_jkm, p_acc = probs if probs is not None else probabilities(a, portfolio)
+    take_up = float(scen.values.get("claims.take_up", 1.0))   # share of events claimed (issue 11)
+    if take_up != 1.0:
+        p_jkm, p_acc = p_jkm * take_up, p_acc * take_up
     groups: list[RiskGroup] = []
     by_sev: dict = {}
     for sel in _group_indices(np.asarray(portfolio.income, dtype=float)):

@@ -35,10 +35,23 @@ def load_table(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def annual_q(age, male, table: str, loading: float) -> np.ndarray:
-    """One-year death probability ``min(loading x q_x, 1)`` at age last birthday *age*, by sex."""
+    """One-year death probability ``min(loading x q_x, 1)`` at age last birthday *age*, by sex.
+
+    A fractional age (an age shifted by parameter uncertainty, :mod:`sim.risk.uncertainty`)
+    interpolates linearly between the whole ages around it: ``(1 - d) q_x + d q_(x+1)``.
+    """
     qm, qf = load_table(table)
+    age = np.asarray(age)
+    male = np.asarray(male, dtype=bool)
+    if age.dtype.kind == "f" and np.any(age != np.floor(age)):
+        lo = np.floor(age)
+        d = age - lo
+        i = np.clip(lo.astype(int), 0, qm.size - 1)
+        j = np.clip(i + 1, 0, qm.size - 1)
+        q = np.where(male, (1 - d) * qm[i] + d * qm[j], (1 - d) * qf[i] + d * qf[j])
+        return np.minimum(loading * q, 1.0)
     age = np.clip(np.asarray(age, dtype=int), 0, qm.size - 1)
-    q = np.where(np.asarray(male, dtype=bool), qm[age], qf[age])
+    q = np.where(male, qm[age], qf[age])
     return np.minimum(loading * q, 1.0)
 
 
