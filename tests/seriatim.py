@@ -26,6 +26,32 @@ def workers_of(portfolio):
                        W=float(portfolio.income[i]), e=float(portfolio.exposure[i]), m0=float(portfolio.membership[i]))
 
 
+def scholarship_per_child(scen):
+    """Present value at the claim of one eligible child's scholarship, year by year: a child aged a at
+    the claim is a + k after k years, in TK at 4-5, SD 6-11, SMP 12-14, SMA 15-17, university 18-22
+    (with the default school start age), paid (share drawing x yearly amount) / (1 + i)^k until 23."""
+    p = scen.param
+    if p("assumptions.scholarship.valuation") == "fixed_commitment":
+        return p("assumptions.scholarship.commitment_per_child")
+    per_year, years = p("policy.scholarship.per_year"), p("policy.scholarship.max_years")
+    share, start = p("assumptions.scholarship.share_drawing"), p("assumptions.scholarship.school_start_age")
+    level_of_age = {}
+    age = start
+    for level in ["tk", "sd", "smp", "sma", "kuliah"]:
+        for _ in range(years[level]):
+            level_of_age[age] = level
+            age += 1
+    weights = {int(k): float(v) for k, v in p("assumptions.scholarship.child_age_at_claim").items()}
+    i = p("assumptions.scholarship.discount_rate")
+    pv = 0.0
+    for a, wt in weights.items():
+        for k in range(0, 40):
+            level = level_of_age.get(a + k)
+            if level is not None and a + k < p("policy.scholarship.max_age"):
+                pv += wt / sum(weights.values()) * share[level] * per_year[level] / (1 + i) ** k
+    return pv
+
+
 def expected_per_worker(scen, w, occupations):
     """(P(JKM death), E[JKM paid], P(accident), E[JKK paid]) for one worker over the year."""
     p = scen.param
@@ -43,7 +69,7 @@ def expected_per_worker(scen, w, occupations):
     funeral = p("policy.jkm.funeral")
     cash = p("policy.jkm.death_lump_sum") + p("policy.jkm.periodic") + funeral
     children = p("assumptions.scholarship.children_eligible")
-    per_child = p("assumptions.scholarship.commitment_per_child")
+    per_child = scholarship_per_child(scen)
     sch = sum(prob * min(float(k), p("policy.scholarship.max_children")) * per_child for k, prob in children.items())
     jkm_amount = _average_jkm_paid(w["m0"], 12 * e, p("policy.jkm.waiting_months"),
                                    p("policy.jkm.scholarship_min_months"), funeral, cash, sch)

@@ -13,7 +13,7 @@ from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio
 from ..law import contributions
 from ..law.contributions import money, programs_of
-from ..risk import aggregate, claims, montecarlo
+from ..risk import aggregate, claims, montecarlo, uncertainty
 from . import areas, jht
 from .projection import jht_projection, project
 
@@ -118,6 +118,8 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
         "seed": int(scen["simulation.seed"]),
         "version": __version__,
     }
+    out["scholarship_basis"] = "commitment"   # scholarships counted at their present value when the claim arises
+    out["with_parameter_uncertainty"] = parameter_uncertainty(scen, c)
     if checks:
         out["checks"] = {
             "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
@@ -130,6 +132,31 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
     if c.monte_carlo_skipped:
         out["monte_carlo_skipped"] = c.monte_carlo_skipped
     return out
+
+
+def parameter_uncertainty(scen, c: Computed) -> dict:
+    """The year's figures with doubt about the assumptions (:mod:`sim.risk.uncertainty`): the same
+    keys as the process-only figures (``claims_quantiles``, ``var_99_5``, ``tvar_99_5``,
+    ``prob_claims_exceed_contributions``, ``claims_sd``) plus ``mean``, ``by_program``, ``parameters``."""
+    spec = uncertainty.specs(scen, c.portfolio.source == "synthetic")
+    dists = uncertainty.mixture(scen, c.portfolio, c.model, spec=spec)
+    return uncertainty.summary(dists, c.contributions, spec)
+
+
+def risk_figures(summary: dict) -> dict:
+    """Both views of a ``run`` summary side by side, for reports and the explorer:
+    ``{"process": {...}, "with_parameter_uncertainty": {...}}`` with the keys ``mean``, ``claims_sd``
+    (of the total), ``claims_quantiles``, ``var_99_5``, ``tvar_99_5``, ``prob_claims_exceed_contributions``
+    and the labels ``label_id`` / ``label_en`` ("randomness of claims only" / "with doubt about the assumptions")."""
+    keys = ("claims_quantiles", "var_99_5", "tvar_99_5", "prob_claims_exceed_contributions")
+    proc = {k: summary[k] for k in keys}
+    proc.update(mean=summary["expected_claims"]["total"], claims_sd=summary["claims_sd"]["total"],
+                label_id="hanya keacakan klaim", label_en="randomness of claims only")
+    w = summary["with_parameter_uncertainty"]
+    unc = {k: w[k] for k in keys}
+    unc.update(mean=w["mean"], claims_sd=w["claims_sd"]["total"],
+               label_id="dengan keraguan atas asumsi", label_en="with doubt about the assumptions")
+    return {"process": proc, "with_parameter_uncertainty": unc}
 
 
 JHT_YEARS = (1, 5, 10, 20)

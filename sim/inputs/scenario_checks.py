@@ -228,6 +228,16 @@ def check_keys(name: str, value) -> str | None:
             bad += [k for k in value if _number_key(k) and float(k) != int(float(k))]
         if bad:
             return f"expected keys that are {numeric[name]}; got {', '.join(map(repr, bad))}"
+    if name == "assumptions.scholarship.share_drawing":
+        from ..law.benefits import SCHOOL_LEVELS as LEVELS
+        if {str(k) for k in value} != set(LEVELS) or any(float(v) > 1 for v in value.values()):
+            return f"expected the levels {', '.join(LEVELS)} with shares between 0 and 1"
+    if name == "assumptions.scholarship.child_age_at_claim" or name.startswith("assumptions.reporting.lag_"):
+        what = "ages 0-22" if name.endswith("child_age_at_claim") else "development years 0-10"
+        top = 22 if name.endswith("child_age_at_claim") else 10
+        bad = [k for k in value if not _number_key(k) or float(k) != int(float(k)) or not 0 <= float(k) <= top]
+        if bad:
+            return f"expected keys that are whole {what}; got {', '.join(map(repr, bad))}"
     if name == "assumptions.portfolio.age_bands":
         for k in value:
             m = re.fullmatch(r"(\d+)-(\d+)", str(k))

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: school levels of the scholarship schedule, in the order a child passes them (Permenaker 5/2021)
+SCHOOL_LEVELS = ("tk", "sd", "smp", "sma", "kuliah")
+
 #: JKK claim types of the benefit rules below (PP 82/2019): treatment only, temporary inability to
 #: work (STMB), partial and total permanent disability, death from a work accident.
 CLAIM_TYPES = ("medical_only", "temporary", "partial", "total", "death")

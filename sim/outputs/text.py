@@ -52,12 +52,9 @@ def format_summary(r: dict) -> str:
         table("Rasio klaim", "Loss ratio", percent, lr),
         table("Simpangan baku", "Std deviation", rupiah, r["claims_sd"]),
         "",
-        label("Sebaran total klaim setahun (JKK + JKM)", "Distribution of the year's total claims"),
-        *(row(f"Kuantil {number(float(q), 1 if '.' in q else 0)}%", f"{q}% quantile", rupiah(v))
-          for q, v in r["claims_quantiles"].items()),
-        row("VaR 99,5%", "VaR 99.5%", rupiah(r["var_99_5"])),
-        row("TVaR 99,5%", "TVaR 99.5%", rupiah(r["tvar_99_5"])),
-        row("Peluang klaim > iuran", "P(claims > contributions)", percent(r["prob_claims_exceed_contributions"], 2)),
+        label("Sebaran total klaim setahun (JKK + JKM; beasiswa sebagai nilai komitmen)",
+              "Distribution of the year's total claims (scholarships at their commitment value)"),
+        *_two_views(r, W),
     ]
     if "monte_carlo" in r:
         m = r["monte_carlo"]
@@ -76,6 +73,31 @@ def format_summary(r: dict) -> str:
                   row("Batas kuantil 99,5%", "99.5% quantile bounds",
                       f"{rupiah(lo)} - {rupiah(hi)}")]
     return "\n".join(lines)
+
+
+def _two_views(r: dict, W: int) -> list[str]:
+    """Quantiles, VaR, TVaR and P(claims > contributions): randomness of claims only, and with doubt
+    about the assumptions (``with_parameter_uncertainty``) beside it when present."""
+    u = r.get("with_parameter_uncertainty")
+    w = 30
+
+    def line(id_text, en_text, a, b=None):
+        text = id_text if id_text == en_text else label(id_text, en_text)
+        return f"  {text:<{W - 4}}{a:>{w}}" + (f"{b:>{w}}" if b is not None else "")
+
+    head = [line("", "", "keacakan klaim saja", "dengan keraguan asumsi" if u else None),
+            line("", "", "claims randomness only", "with doubt about assumptions" if u else None)]
+    rows = [line("Rata-rata", "Mean", rupiah(r["expected_claims"]["total"]), rupiah(u["mean"]) if u else None),
+            line("Simpangan baku", "Std deviation", rupiah(r["claims_sd"]["total"]),
+                 rupiah(u["claims_sd"]["total"]) if u else None)]
+    for q, v in r["claims_quantiles"].items():
+        rows.append(line(f"Kuantil {number(float(q), 1 if '.' in q else 0)}%", f"{q}% quantile", rupiah(v),
+                         rupiah(u["claims_quantiles"][q]) if u else None))
+    rows += [line("VaR 99,5%", "VaR 99.5%", rupiah(r["var_99_5"]), rupiah(u["var_99_5"]) if u else None),
+             line("TVaR 99,5%", "TVaR 99.5%", rupiah(r["tvar_99_5"]), rupiah(u["tvar_99_5"]) if u else None),
+             line("Peluang klaim > iuran", "P(claims > contributions)", percent(r["prob_claims_exceed_contributions"], 2),
+                  percent(u["prob_claims_exceed_contributions"], 2) if u else None)]
+    return head + rows
 
 
 def format_projection(p: dict) -> str:

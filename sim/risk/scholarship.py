@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVELS = ("tk", "sd", "smp", "sma", "kuliah")
+from ..law.benefits import SCHOOL_LEVELS as LEVELS
 
 
 @dataclass(frozen=True)
