@@ -256,7 +256,8 @@ def _cmd_validate(args):
         raise InputError(problems)
     result = validate(scen, exp, args.confidence)
     if target is not None:
-        write_scenario(target, args.params, scenario_name_from(target.stem), {}, result["suggested_assumptions"],
+        write_scenario(target, args.params, scenario_name_from(target.stem), {},
+                       {**result["suggested_assumptions"], **result.get("suggested_uncertainty", {})},
                        {"id": f"{scen.name} diperbarui dengan pengalaman", "en": f"{scen.name} updated with experience"},
                        header=f"Assumptions updated with the experience in {Path(args.experience).name} (Gamma-Poisson)",
                        overwrite=args.overwrite)

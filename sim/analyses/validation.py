@@ -1,8 +1,11 @@
 """Holding the assumptions against experience: ``python -m sim validate PARAMS.yaml EXPERIENCE.csv``.
 
-Expected claims per row come from the scenario's model rates per worker-year (the first year's
-portfolio): JKM deaths not from work, JKK accidents split by the claim-type mix, and the mean
-amount of a claim of each type.  See :mod:`sim.analyses.credibility` for the methods.
+Expected claims of each experience year come from that year's rates per worker-year and mean
+amounts as the projection computes them (ageing, membership months and the waiting period,
+scholarships in force, medical inflation), reduced to the share reported by the valuation
+(assumed reporting pattern, or a development triangle), see :mod:`sim.analyses.experience_years`.
+The Gamma prior of each frequency factor is the parameter-uncertainty distribution
+(``params/assumptions/uncertainty.yaml``); its posterior is what ``--write-scenario`` writes.  See :mod:`sim.analyses.credibility` for the methods.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from ..inputs.build import build_portfolio
 from ..law import contributions
 from ..law.benefits import CLAIM_TYPES
 from ..risk import aggregate, claims
-from . import credibility, pricing, sensitivity
+from . import credibility, experience_years, pricing, sensitivity
 
 GROUPS = [("jkm", "death")] + [("jkk", t) for t in claims.CLAIM_TYPES] + [("jkk", "all")]
 
@@ -23,17 +26,7 @@ def model_rates(scen, portfolio=None) -> dict:
     pf = portfolio if portfolio is not None else build_portfolio(scen)
     model = claims.build(scen, pf)
     years = float(np.dot(pf.count, pf.exposure))
-    mix = scen.param("assumptions.accidents.claim_type_mix")
-    acc = model.expected_count("jkk") / years
-    out = {("jkm", "death"): {"rate": model.expected_count("jkm") / years,
-                              "mean_amount": model.of("jkm", False)[0].severity.mean()}}
-    sev = model.of("jkk", False)[0].severity
-    comps = {t: c for t, c in zip([t for t in claims.CLAIM_TYPES if mix[t] > 0], sev.components)}
-    for t in claims.CLAIM_TYPES:
-        c = comps.get(t)
-        mean = (float(np.dot(c.atoms, c.probs)) + (c.medical.mean() if c.medical else 0.0)) if c else 0.0
-        out[("jkk", t)] = {"rate": acc * mix[t], "mean_amount": mean}
-    out[("jkk", "all")] = {"rate": acc, "mean_amount": sev.mean()}
+    out = experience_years.rates_of(model, pf, scen.param("assumptions.accidents.claim_type_mix"))
     return {"rates": out, "model": model, "portfolio": pf, "worker_years": years}
 
 
@@ -56,28 +49,51 @@ def _actual(exp, program: str, ctype: str, mask=None) -> tuple[float, float]:
     return float(exp.count[m].sum()), float(exp.amount[m].sum())
 
 
-def actual_vs_expected(exp, rates: dict, confidence: float) -> list[dict]:
-    """A/E of counts (with exact intervals) and of amounts, by programme and claim type, overall and by year."""
+def actual_vs_expected(exp, year_rates: dict, confidence: float, shares: dict | None = None) -> list[dict]:
+    """A/E of counts (with exact intervals) and of amounts, by programme and claim type, overall and by
+    year; each year's expected claims from that year's rates (:mod:`sim.analyses.experience_years`),
+    reduced to the share reported by the valuation (*shares*; none: all reported)."""
     rows = []
     years = sorted(set(int(y) for y in exp.year))
+    latest = years[-1]
     jkk_has_types = bool(np.any((exp.program == "jkk") & (exp.claim_type != "all")))
     for prog, ctype in GROUPS:
         expo = _exposure(exp, prog)
         if not expo or (prog == "jkk" and ctype != "all" and not jkk_has_types):
             continue
-        rate, mean_amt = rates[(prog, ctype)]["rate"], rates[(prog, ctype)]["mean_amount"]
+        F = np.asarray(shares["programs"][prog]["reported_share"]) if shares else np.ones(latest - years[0] + 1)
+        e_by, ea_by, wy_by = {}, {}, {}
+        for y in years:
+            wy_by[y] = sum(v for (yy, _), v in expo.items() if yy == y)
+            r = year_rates[y]["rates"][(prog, ctype)]
+            e_by[y] = r["rate"] * wy_by[y] * float(F[latest - y])
+            ea_by[y] = e_by[y] * r["mean_amount"]
         for year in [None] + years:
-            wy = sum(v for (y, _), v in expo.items() if year is None or y == year)
+            sel = years if year is None else [year]
+            wy = sum(wy_by[y] for y in sel)
             if wy <= 0:
                 continue
             a, amt = _actual(exp, prog, ctype, None if year is None else exp.year == year)
-            e = rate * wy
+            e, ea = sum(e_by[y] for y in sel), sum(ea_by[y] for y in sel)
             r = credibility.actual_vs_expected(a, e, confidence)
             r.update({"program": prog, "claim_type": ctype, "year": year, "worker_years": wy,
-                      "actual_amount": amt, "expected_amount": e * mean_amt,
-                      "amount_ratio": amt / (e * mean_amt) if e * mean_amt > 0 else None})
+                      "actual_amount": amt, "expected_amount": ea,
+                      "amount_ratio": amt / ea if ea > 0 else None})
             rows.append(r)
     return rows
+
+
+def prior_shape(scen, program: str, model_rate: float) -> tuple[float, str]:
+    """Shape ``alpha`` of the Gamma prior of *program*'s frequency factor (mean 1, cv ``1/sqrt(alpha)``):
+    the parameter-uncertainty distribution (``assumptions.uncertainty``; a lognormal is matched by its cv),
+    or, where that is fixed, the credibility weight ``prior_years x model rate``."""
+    from ..inputs.uncertainty_spec import parse_spec
+    name = {"jkm": "mortality_level", "jkk": "accident_frequency"}[program]
+    spec = parse_spec(scen.param("assumptions.uncertainty." + name))
+    if spec.family in ("gamma", "lognormal") and spec.spread > 0:
+        return 1.0 / spec.spread ** 2, "assumptions.uncertainty." + name
+    return scen.param(f"assumptions.credibility.prior_years_{program}") * model_rate, \
+        f"assumptions.credibility.prior_years_{program}"
 
 
 def village_credibility(exp, rates: dict, program: str) -> dict | None:
@@ -113,23 +129,29 @@ def validate(scen, exp, confidence: float | None = None) -> dict:
     rates, model, pf = base["rates"], base["model"], base["portfolio"]
     workers = base["worker_years"]
     h = float(scen["simulation.lattice_unit"])
+    yr = experience_years.year_rates(scen, sorted(set(int(y) for y in exp.year)), portfolio=pf)
+    shares = experience_years.reported_shares(scen, exp)
     out = {"scenario": scen.name, "confidence": conf, "version": __version__, "comments": exp.comments,
-           "actual_vs_expected": actual_vs_expected(exp, rates, conf), "updates": {}, "villages": {},
-           "suggested_assumptions": {}, "pricing": {}}
-    prior_years = {"jkm": scen.param("assumptions.credibility.prior_years_jkm"),
-                   "jkk": scen.param("assumptions.credibility.prior_years_jkk")}
+           "actual_vs_expected": actual_vs_expected(exp, yr, conf, shares), "updates": {}, "villages": {},
+           "suggested_assumptions": {}, "suggested_uncertainty": {}, "pricing": {},
+           "reporting": shares, "experience_years": experience_years.by_year(exp, yr, shares)}
     sched = contributions.Schedule.from_scenario(scen)
     monthly = contributions.monthly(pf.income, sched, {"jkk": True, "jkm": True})
     exact = aggregate.exact(model, h)
     setting = {"jkm": "assumptions.mortality.loading", "jkk": "assumptions.accidents.frequency_multiplier"}
+    doubt = {"jkm": "assumptions.uncertainty.mortality_level", "jkk": "assumptions.uncertainty.accident_frequency"}
+    overall = {(r["program"], r["claim_type"]): r for r in out["actual_vs_expected"] if r["year"] is None}
     for prog, ctype in (("jkm", "death"), ("jkk", "all")):
-        expo = _exposure(exp, prog)
-        if not expo:
+        if (prog, ctype) not in overall:
             continue
-        wy = sum(expo.values())
-        a, _ = _actual(exp, prog, ctype)
+        a, e = overall[(prog, ctype)]["actual"], overall[(prog, ctype)]["expected"]
         prior = rates[(prog, ctype)]["rate"]
-        post = credibility.gamma_poisson(prior, prior_years[prog], a, wy)
+        alpha, basis = prior_shape(scen, prog, prior)
+        # factor F ~ Gamma(alpha, alpha); A ~ Poisson(F E) => F | A ~ Gamma(alpha + A, alpha + E); in rate
+        # terms (per worker-year, prior rate m): prior weight alpha / m worker-years, exposure E / m
+        post = credibility.gamma_poisson(prior, alpha / prior, a, e / prior)
+        post["prior_basis"] = basis
+        post["expected_reported"] = e
         p = post["rate"] / (post["rate"] + workers)
         pred = aggregate.compound_negative_binomial(post["shape"], p, model.of(prog, False)[0].severity, h)
         contrib = float(np.dot(pf.count, monthly[prog])) * 12
@@ -139,6 +161,9 @@ def validate(scen, exp, confidence: float | None = None) -> dict:
         ratio = post["posterior_rate"] / prior if prior > 0 else 1.0
         out["updates"][prog] = post
         out["suggested_assumptions"][setting[prog]] = scen.param(setting[prog]) * ratio
+        nodes = scen.param(doubt[prog]).get("nodes", 7) if isinstance(scen.param(doubt[prog]), dict) else 7
+        out["suggested_uncertainty"][doubt[prog]] = {"family": "gamma", "cv": float(1 / np.sqrt(post["shape"])),
+                                                     "nodes": int(nodes)}
         out["villages"][prog] = village_credibility(exp, rates, prog)
         out["pricing"][prog] = {"current_monthly": float(np.dot(pf.count, monthly[prog]) / pf.count.sum()),
                                 "model": pricing.contributions_needed(exact[prog], workers, target),
@@ -175,33 +200,84 @@ def _nulls(x):
     return x
 
 
-def simulate_experience(scen, years: list[int], truth: dict[str, float], seed: int, portfolio=None) -> list[dict]:
+def simulate_experience(scen, years: list[int], truth: dict[str, float], seed: int, portfolio=None,
+                        reporting: str | None = None) -> list[dict]:
     """Claims experience drawn from the model with known true rates, by village and year.
 
-    *truth* multiplies the model's rates (``{"jkm": 1.0, "jkk": 1.3}``).  Workers are spread over
-    the villages of the synthetic roster; counts are Poisson, amounts are sums of claim amounts
-    drawn from the model's severities.  For tests and for the illustrative file.
+    *truth* multiplies the model's rates (``{"jkm": 1.0, "jkk": 1.3}``).  Each year's rates and claim
+    amounts are that year's, as the projection computes them (:mod:`sim.analyses.experience_years`):
+    counts are Poisson, amounts are sums of claim amounts drawn from that year's severities (a
+    death falls in a membership group in proportion to its expected deaths).  Every village has
+    12 worker-months per worker each year.  *reporting*: ``None`` (every claim reported), ``"lag"``
+    (each claim reported after a delay drawn from the assumed pattern; those reported after the
+    latest year are left out) or ``"split"`` (as ``"lag"``, rows split by the year reported, for a
+    development triangle).  For tests and for the illustrative file.
     """
-    from ..analyses.validation import model_rates
     rng = np.random.default_rng([int(seed), 5])
     base = model_rates(scen, portfolio)
-    pf, model, rates = base["portfolio"], base["model"], base["rates"]
-    sev_jkm = model.of("jkm", False)[0].severity
-    sev_jkk = model.of("jkk", False)[0].severity
-    mix = scen.param("assumptions.accidents.claim_type_mix")
-    types = [t for t in CLAIM_TYPES if mix[t] > 0]
+    pf = base["portfolio"]
+    yr = experience_years.year_rates(scen, years, portfolio=pf)
+    latest = max(years)
+    lag = {p: experience_years.assumed_shares(scen, p, 11) for p in ("jkm", "jkk")}
     rows = []
+
+    def draw(program, year, n, sample):
+        """Rows for *n* claims: one row (all reported), or split by the year reported."""
+        if reporting is None:
+            return [(None, n, sample(n))]
+        F = lag[program]
+        dev = np.searchsorted(F, rng.random(n) * F[-1], side="right")
+        out = []
+        amounts = sample(n)
+        for d in range(latest - year + 1):
+            k = dev == d
+            out.append((year + d, int(k.sum()), amounts[k]))
+        if reporting == "lag":
+            out = [(None, sum(o[1] for o in out), np.concatenate([o[2] for o in out]))]
+        return out
+
     for year in years:
+        r = yr[year]
+        model, rates = r["model"], r["rates"]
+        jkm = model.of("jkm", False)
+        wj = np.array([g.expected_count() for g in jkm])
+        jkk = model.of("jkk", False)
+        wk = np.array([g.expected_count() for g in jkk])
+        mix = r["scen"].param("assumptions.accidents.claim_type_mix")
+        types = [t for t in CLAIM_TYPES if mix[t] > 0]
+
+        def sample_jkm(n):
+            g = rng.choice(len(jkm), size=n, p=wj / wj.sum()) if n else np.zeros(0, int)
+            out = np.zeros(n)
+            for i, grp in enumerate(jkm):
+                sel = np.flatnonzero(g == i)
+                out[sel] = grp.severity.sample(rng, sel.size)
+            return out
+
+        def sample_type(j):
+            def f(n):
+                g = rng.choice(len(jkk), size=n, p=wk / wk.sum()) if n else np.zeros(0, int)
+                out = np.zeros(n)
+                for i, grp in enumerate(jkk):
+                    sel = np.flatnonzero(g == i)
+                    comp = grp.severity.components[j]
+                    one = type(grp.severity)((type(comp)(1.0, comp.atoms, comp.probs, comp.medical),))
+                    out[sel] = one.sample(rng, sel.size)
+                return out
+            return f
+
         for village, workers in zip(pf.village_names, pf.village_counts):
             months = float(workers) * 12
             wy = months / 12
             n = rng.poisson(rates[("jkm", "death")]["rate"] * truth.get("jkm", 1.0) * wy)
-            rows.append({"year": year, "village": village, "program": "JKM", "claim_type": "death", "count": int(n),
-                         "amount": round(float(sev_jkm.sample(rng, n).sum())), "exposure_months": months})
+            for rep, k, amt in draw("jkm", year, int(n), sample_jkm):
+                row = {"year": year, "village": village, "program": "JKM", "claim_type": "death", "count": k,
+                       "amount": round(float(amt.sum())), "exposure_months": months}
+                rows.append(row if rep is None else {**row, "reported": rep})
             for j, t in enumerate(types):
                 n = rng.poisson(rates[("jkk", t)]["rate"] * truth.get("jkk", 1.0) * wy)
-                comp = sev_jkk.components[j]
-                amounts = type(sev_jkk)((type(comp)(1.0, comp.atoms, comp.probs, comp.medical),)).sample(rng, n)
-                rows.append({"year": year, "village": village, "program": "JKK", "claim_type": t, "count": int(n),
-                             "amount": round(float(amounts.sum())), "exposure_months": months})
+                for rep, k, amt in draw("jkk", year, int(n), sample_type(j)):
+                    row = {"year": year, "village": village, "program": "JKK", "claim_type": t, "count": k,
+                           "amount": round(float(amt.sum())), "exposure_months": months}
+                    rows.append(row if rep is None else {**row, "reported": rep})
     return rows

@@ -3,7 +3,9 @@
 Columns: ``year``, ``village`` (optional; blank for a whole-regency row), ``program`` (JKK or
 JKM), ``claim_type`` (JKM: ``death``; JKK: ``medical_only``, ``temporary``, ``partial``,
 ``total``, ``death`` or ``all``), ``count`` (claims), ``amount`` (rupiah paid),
-``exposure_months`` (worker-months of cover).  Lines starting with ``#`` are comments (the
+``exposure_months`` (worker-months of cover), optional ``reported`` (the year, or a date
+YYYY-MM-DD, in which the row's claims were reported: rows split by it give a development
+triangle, :mod:`sim.analyses.experience_years`).  Lines starting with ``#`` are comments (the
 illustrative file says there that it is illustrative).  UTF-8 with or without BOM, comma or
 semicolon.  Every problem is reported with its row number, all in one pass.
 """
@@ -23,7 +25,7 @@ from ..law.benefits import CLAIM_TYPES
 from .portfolio import load_villages
 from .roster import _norm, _RowProblems, parse_rupiah
 
-COLUMNS = ("year", "village", "program", "claim_type", "count", "amount", "exposure_months")
+COLUMNS = ("year", "village", "program", "claim_type", "count", "amount", "exposure_months", "reported")
 REQUIRED = ("year", "program", "claim_type", "count", "amount", "exposure_months")
 TYPES = {"jkm": ("death",), "jkk": CLAIM_TYPES + ("all",)}
 
@@ -40,6 +42,7 @@ class Experience:
     amount: np.ndarray
     exposure_years: np.ndarray
     comments: list[str]
+    reported: np.ndarray | None = None   # year each row's claims were reported (None: column absent)
 
 
 def read_experience(path: Path | str, display: str | None = None) -> Experience:
@@ -127,7 +130,15 @@ def read_experience(path: Path | str, display: str | None = None) -> Experience:
             rp.add(lineno, "exposure_months", "expected worker-months of cover, more than 0 and at most "
                    f"{limits.grouped(limits.MAX_EXPOSURE_MONTHS)}")
             ok = False
+        reported = None
+        if "reported" in get:
+            reported = _report_year(get["reported"])
+            if reported is None or (year and reported < year):
+                rp.add(lineno, "reported", "expected the year (2024) or date (2024-03-15) the claims were reported, "
+                                           "not before the row's year")
+                ok = False
         if ok:
+            out["reported"].append(reported)
             for k, v in zip(COLUMNS, (year, village, prog, ctype, count, amount, expo)):
                 out[k].append(v)
             line_of.append(lineno)
@@ -149,7 +160,20 @@ def read_experience(path: Path | str, display: str | None = None) -> Experience:
     return Experience(np.array(out["year"]), np.array(out["village"], dtype=object), np.array(out["program"]),
                       np.array(out["claim_type"]), np.array(out["count"], dtype=float),
                       np.array(out["amount"], dtype=float), np.array(out["exposure_months"], dtype=float) / 12.0,
-                      comments)
+                      comments, np.array(out["reported"], dtype=int) if "reported" in idx else None)
+
+
+def _report_year(text: str) -> int | None:
+    """The year of a report written as a year (2024) or an ISO date (2024-03-15), or None."""
+    from .params import is_iso_date
+    t = text.strip()
+    if is_iso_date(t):
+        return int(t[:4])
+    try:
+        y = int(t)
+    except ValueError:
+        return None
+    return y if 2000 <= y <= 2100 else None
 
 
 def write_experience(rows: list[dict], path: Path | str, comments: list[str]) -> None:
@@ -157,6 +181,7 @@ def write_experience(rows: list[dict], path: Path | str, comments: list[str]) ->
     with open(path, "w", encoding="utf-8", newline="") as fh:
         for c in comments:
             fh.write(f"# {c}\n")
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        cols = [c for c in COLUMNS if c != "reported" or any("reported" in r for r in rows)]
+        w = csv.DictWriter(fh, fieldnames=cols)
         w.writeheader()
         w.writerows(rows)

@@ -145,6 +145,25 @@ def format_comparison(c: dict) -> str:
     return "\n".join(lines)
 
 
+def _experience_years(v: dict) -> list[str]:
+    """Year-by-year expected claims, the share reported and the Bornhuetter-Ferguson ultimate."""
+    rep = v.get("reporting")
+    if not rep:
+        return []
+    src = label("pola diasumsikan", "assumed pattern") if rep["source"] == "assumed" else \
+        label("segitiga pengembangan", "development triangle")
+    lines = ["", f"{label('Per tahun pengalaman', 'By experience year')} ({label('dinilai akhir', 'valued at the end of')} "
+             f"{rep['valued_at_end_of']}; {label('bagian terlapor', 'share reported')}: {src})",
+             f"{'Program':<8}{'Tahun':>6}{'Terlapor':>9}{'Harapan':>9}{'Aktual':>8}{'Rp/klaim':>16}"
+             f"{'Ultimate BF':>13}{'Ultimate BF Rp':>20}"]
+    for r in v["experience_years"]:
+        lines.append(f"{r['program'].upper():<8}{r['year']:>6}{percent(r['reported_share'], 0):>9}"
+                     f"{number(r['expected_reported_count'], 1):>9}{number(r['actual_count']):>8}"
+                     f"{rupiah(r['mean_amount']):>16}{number(r['ultimate_count_bf'], 1):>13}"
+                     f"{rupiah(r['ultimate_amount_bf']):>20}")
+    return lines
+
+
 def format_validation(v: dict) -> str:
     """Readable A/E table, updates, village credibility and pricing checks."""
     lines = [f"{label('Validasi asumsi', 'Validating assumptions')}: {v['scenario']} "
@@ -158,6 +177,7 @@ def format_validation(v: dict) -> str:
                      f"{number(r['expected'], 1):>9}{number(r['ratio'], 2):>8}"
                      f"{number(r['ratio_low'], 2) + ' - ' + number(r['ratio_high'], 2):>17}"
                      f"{number(r['amount_ratio'], 2):>8}  {'YA / YES' if r['contradicts'] else '-'}")
+    lines += _experience_years(v)
     lines += ["", label("Pembaruan Gamma-Poisson (per tahun-peserta)", "Gamma-Poisson update (per worker-year)")]
     for prog, u in v["updates"].items():
         p = u["predictive"]
@@ -166,6 +186,10 @@ def format_validation(v: dict) -> str:
                      f"{label('klaim tahun depan', 'next year')}: {rupiah(p['mean'])}, 99,5% {rupiah(p['quantiles']['99.5'])}")
     lines += ["", label("Asumsi yang disarankan", "Suggested assumptions") + ": " +
               ", ".join(f"{k} = {number(x, 3)}" for k, x in v["suggested_assumptions"].items())]
+    if v.get("suggested_uncertainty"):
+        lines.append("  " + label("Keraguan sesudah pengalaman", "Doubt after the experience") + ": " +
+                     ", ".join(f"{k.rsplit('.', 1)[1]} gamma cv {number(x['cv'], 3)}"
+                               for k, x in v["suggested_uncertainty"].items()))
     for prog, bs in v["villages"].items():
         if not bs:
             continue
