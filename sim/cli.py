@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     pln.add_argument("--years", metavar="Y", help="APBD fiscal years to list (default: those the months span)")
     pln.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     pln.add_argument("--json", action="store_true", help="one JSON object instead of the text")
+    pub = sub.add_parser("published", help="hold a published total of claims (count, amount, period) against the model")
+    pub.add_argument("params", help="scenario file")
+    pub.add_argument("total", help="published total YAML (e.g. params/experience/published-ntt-2025.yaml)")
+    pub.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    pub.add_argument("--json", action="store_true")
     rep = sub.add_parser("report", help="the council report: notebook, HTML, PDF, Excel and JSON under reports/")
     rep.add_argument("params", help="scenario file")
     rep.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -318,8 +323,15 @@ def _cmd_grid(args):
     return result, format_grid
 
 
+def _cmd_published(args):
+    from .analyses.published import compare, read_published
+    from .inputs.scenario import load_scenario
+    from .outputs.text import format_published
+    return compare(load_scenario(args.params, args.sets), read_published(args.total)), format_published
+
+
 COMMANDS = {"run": _cmd_run, "project": _cmd_project, "compare": _cmd_compare, "validate": _cmd_validate, "plan": _cmd_plan,
-            "diff": _cmd_diff, "grid": _cmd_grid}
+            "diff": _cmd_diff, "grid": _cmd_grid, "published": _cmd_published}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -312,3 +312,36 @@ def format_funding_stop(s: dict) -> list[str]:
     for id_text, en_text in points:
         lines += _wrapped(id_text, "  - ", "    ") + _wrapped("/ " + en_text, "    ", "      ")
     return lines
+
+
+def format_published(v: dict) -> str:
+    """A published total against the model: A/E range, what would reconcile it, the verdict."""
+    p, m = v["published"], v["model"]
+    d = v["mean_reporting_delay_reconciling_years"]
+    delay = " - ".join("-" if x is None else number(x, 1) for x in d)
+    return "\n".join([
+        f"{label('Angka publikasi', 'Published total')}: {p['label']['id']}",
+        f"  {p['source']}",
+        f"  {label('Periode', 'Period')} {p['period'][0]} - {p['period'][1]}; {number(p['claims'])} "
+        f"{label('klaim', 'claims')}, {rupiah(p['amount'])} ({p['amount_basis']}); "
+        f"{label('tahun-peserta', 'worker-years')} {number(p['exposure_worker_years'][0])} - "
+        f"{number(p['exposure_worker_years'][1])} ({label('cakupan tidak pasti', 'scope uncertain')})",
+        "",
+        f"Model ({v['scenario']}): {number(m['claims_per_worker_year'] * 1000, 2)} "
+        f"{label('klaim per 1.000 tahun-peserta', 'claims per 1,000 worker-years')}, "
+        f"{rupiah(m['amount_per_worker_year'])} {label('per tahun-peserta', 'a worker-year')}; "
+        f"{label('untuk skenario sendiri', 'for the scenario itself')}: {number(m['expected_claims'], 1)} "
+        f"{label('klaim', 'claims')}, {rupiah(m['expected_amount'])}",
+        f"  {label('Klaim harapan', 'Expected claims')}: {number(v['expected_claims'][0], 1)} - "
+        f"{number(v['expected_claims'][1], 1)}; A/E {number(v['ae_count']['low'], 2)} - {number(v['ae_count']['high'], 2)} "
+        f"({label('dengan interval Poisson', 'with the Poisson interval')} {number(v['ae_count']['interval_low'], 2)} - "
+        f"{number(v['ae_count']['interval_high'], 2)}); A/E Rp {number(v['ae_amount']['low'], 2)} - "
+        f"{number(v['ae_amount']['high'], 2)}",
+        f"  {label('Take-up yang mendamaikan', 'Take-up that would reconcile it')}: "
+        f"{number(v['take_up_reconciling'][0], 2)} - {number(v['take_up_reconciling'][1], 2)} (claims.take_up)",
+        f"  {label('Rata-rata keterlambatan lapor yang mendamaikan', 'Mean reporting delay that would reconcile it')}: "
+        f"{delay} {label('tahun', 'years')}",
+        "",
+        v["verdict"]["id"],
+        v["verdict"]["en"],
+    ])
