@@ -212,3 +212,19 @@ def verdict(direction: str, ae: dict, m: dict, pub: Published) -> dict:
                   f"{f(ae['high'])}); tidak ada arah yang jelas.",
             "en": f"The published figure is consistent with the model over its exposure range (A/E {g(ae['low'])}-"
                   f"{g(ae['high'])}); it points neither way."}
+
+
+DEFAULT = "experience/published-ntt-2025.yaml"
+
+
+def published_note(scen, lang: str = "id", path: str | None = None) -> str:
+    """One sentence for reports: the published NTT total against *scen* and which way it points."""
+    from ..common.paths import PARAMS_DIR
+    out = compare(scen, read_published(path or PARAMS_DIR / DEFAULT))
+    ae = out["ae_count"]
+    if lang == "id":
+        lo, hi = (f"{x:.2f}".replace(".", ",") for x in (ae["low"], ae["high"]))
+        return (f"Angka publikasi NTT ({out['published']['claims']} klaim, s.d. {out['published']['period'][1]}): "
+                f"A/E {lo}-{hi}. " + out["verdict"]["id"])
+    return (f"Published NTT figure ({out['published']['claims']} claims, to {out['published']['period'][1]}): "
+            f"A/E {ae['low']:.2f}-{ae['high']:.2f}. " + out["verdict"]["en"])
