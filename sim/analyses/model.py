@@ -5,7 +5,7 @@ too.  Its result is a plain dict of numbers (JSON-ready), see the README.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import __version__
 from ..common.months import funded_months
@@ -76,9 +76,11 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b > 0 else None
 
 
-def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float | None = None) -> dict:
+def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float | None = None,
+              uncertainty_nodes: int | None = None) -> dict:
     """The JSON-ready summary of one scenario (keys documented in the README).  *fund_after_one_year*:
-    the JHT fund at the end of the first year when the caller has projected it already."""
+    the JHT fund at the end of the first year when the caller has projected it already;
+    *uncertainty_nodes*: at most that many quadrature points a parameter (0: no parameter uncertainty)."""
     scen = scen.at(scen.start)
     contrib = c.contributions
     risk_contrib = contrib["jkk"] + contrib["jkm"]
@@ -119,7 +121,8 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
         "version": __version__,
     }
     out["scholarship_basis"] = "commitment"   # scholarships counted at their present value when the claim arises
-    out["with_parameter_uncertainty"] = parameter_uncertainty(scen, c)
+    if uncertainty_nodes != 0:
+        out["with_parameter_uncertainty"] = parameter_uncertainty(scen, c, uncertainty_nodes)
     if checks:
         out["checks"] = {
             "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
@@ -134,11 +137,14 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
     return out
 
 
-def parameter_uncertainty(scen, c: Computed) -> dict:
+def parameter_uncertainty(scen, c: Computed, max_nodes: int | None = None) -> dict:
     """The year's figures with doubt about the assumptions (:mod:`sim.risk.uncertainty`): the same
     keys as the process-only figures (``claims_quantiles``, ``var_99_5``, ``tvar_99_5``,
-    ``prob_claims_exceed_contributions``, ``claims_sd``) plus ``mean``, ``by_program``, ``parameters``."""
+    ``prob_claims_exceed_contributions``, ``claims_sd``) plus ``mean``, ``by_program``, ``parameters``;
+    *max_nodes* caps the quadrature points per parameter."""
     spec = uncertainty.specs(scen, c.portfolio.source == "synthetic")
+    if max_nodes:   # a coarser quadrature where speed matters more (the explorer)
+        spec = {k: replace(v, nodes=min(v.nodes, max_nodes)) for k, v in spec.items()}
     dists = uncertainty.mixture(scen, c.portfolio, c.model, spec=spec)
     return uncertainty.summary(dists, c.contributions, spec)
 

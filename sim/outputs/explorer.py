@@ -131,7 +131,8 @@ class ExplorerModel:
             rows, coh = self._project(scen, v)
             fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
         # its first year is the summary's "fund after one year" (no second, one-year projection)
-        s = summarize(scen, c, checks=False, fund_after_one_year=float(fund["fund"][0]) if fund else None)
+        s = summarize(scen, c, checks=False, fund_after_one_year=float(fund["fund"][0]) if fund else None,
+                      uncertainty_nodes=3)   # coarse quadrature: a slider stays quick
         sched = contributions.Schedule.from_scenario(scen)
         monthly = float(contributions.monthly(v["income"], sched, {"jht": True})["jht"])
         years = int(v["years"])
@@ -227,6 +228,9 @@ def figures(r: ExplorerResult) -> dict[str, float | None]:
         "prob_exceed": s["prob_claims_exceed_contributions"], "var": s["var_99_5"],
         "jht_balance": r.jht_balance, "jht_fund": r.jht_fund, "jht_members": r.jht_members,
     }
+    u = s.get("with_parameter_uncertainty")   # issue 11: with doubt about the assumptions
+    if u:
+        out["prob_exceed_doubt"], out["var_doubt"] = u["prob_claims_exceed_contributions"], u["var_99_5"]
     for p in ("jkk", "jkm", "jht"):
         out[f"contributions.{p}"] = c[p]
         out[f"need.{p}"] = c[p] / 12 * b["months"] * (share if p == "jht" else 1.0)

@@ -24,6 +24,8 @@ LABELS = {
     "loss_ratio.total": ("Rasio klaim JKK + JKM", "Loss ratio JKK + JKM", "percent"),
     "prob_exceed": ("Peluang klaim > iuran", "P(claims > contributions)", "percent2"),
     "var": ("Klaim setahun, kuantil 99,5%", "Claims in a year, 99.5% quantile", "rupiah"),
+    "prob_exceed_doubt": ("Peluang klaim > iuran, dengan keraguan asumsi", "P(claims > contributions), with doubt about the assumptions", "percent2"),
+    "var_doubt": ("Kuantil 99,5%, dengan keraguan asumsi", "99.5% quantile, with doubt about the assumptions", "rupiah"),
     "jht_balance": ("Saldo JHT per peserta", "JHT balance per worker", "rupiah"),
     "jht_fund": ("Dana JHT seluruh peserta", "JHT fund of all workers", "rupiah"),
     "jht_members": ("Peserta JHT tersisa", "JHT members remaining", "count"),
@@ -89,7 +91,9 @@ def cards_html(f: dict, d: dict, months: int, years: int, jht_on: bool) -> str:
         ("months_covered", LABELS["months_covered"][0], LABELS["months_covered"][1], "bulan / months"),
         ("claims.total", LABELS["claims.total"][0], LABELS["claims.total"][1],
          f"rasio klaim / loss ratio {fmt('percent', f['loss_ratio.total'])}" + _paren(fmt_delta('percent', d['loss_ratio.total']))),
-        ("prob_exceed", LABELS["prob_exceed"][0], LABELS["prob_exceed"][1], "dalam setahun / in a year"),
+        ("prob_exceed", LABELS["prob_exceed"][0], LABELS["prob_exceed"][1], "dalam setahun / in a year"
+         + (f"; dengan keraguan asumsi / with doubt about the assumptions {fmt('percent2', f['prob_exceed_doubt'])}"
+            if f.get("prob_exceed_doubt") is not None else "")),
     ]
     if jht_on:
         cards.append(("jht_fund", f"Dana JHT setelah {years} th", f"JHT fund after {years} yrs",
@@ -127,6 +131,7 @@ def details_html(f: dict, d: dict, months: int, jht_on: bool, baseline_title: st
         rows.append(f"<tr{' class=total' if p == 'total' else ''}><td>{name}</td>{tds}</tr>")
     keys = ["allocation", "required", "difference", "worker_years", "months_covered", "workers", "expected_deaths",
             "expected_accidents", "claims.total", "loss_ratio.total", "prob_exceed", "var"]
+    keys += [k for k in ("prob_exceed_doubt", "var_doubt") if k in f and k in d]
     if jht_on:
         keys += ["jht_balance", "jht_fund", "jht_members"]
     items = "".join(f"<tr><td>{html.escape(LABELS[k][0])}<br><small>{html.escape(LABELS[k][1])}</small></td>"

@@ -177,6 +177,7 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
     on = {p: bool(model.enabled.get(p)) for p in ("jkk", "jkm")}
     cf = {p: np.zeros(M // 2 + 1, dtype=complex) for p in ("jkk", "jkm", "total")}
     ones = np.ones(M // 2 + 1, dtype=complex)
+    jkm_done: dict = {}
     for j, wu in enumerate(uw):
         ck = np.zeros(M // 2 + 1, dtype=complex) if on["jkk"] else ones
         if on["jkk"]:
@@ -186,14 +187,11 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
                     L = sum(aggregate.log_series(g.count, np.minimum(a * g.prob, 1.0), d)
                             for g, d in zip(jkk[(i, j)], ds))
                     ck += wm * wa * np.exp(L)
-        cm = np.zeros(M // 2 + 1, dtype=complex) if on["jkm"] else ones
-        if on["jkm"]:
-            ds = [aggregate._severity_cf(g.severity, h, "mean", M) - 1.0 for g in jkm_sev[j]]
-            for si, ws in enumerate(sw):
-                for f, wf in zip(fx, fw):
-                    L = sum(aggregate.log_series(g.count, np.minimum(f * p, 1.0), d)
-                            for g, p, d in zip(jkm_sev[j], jkm_p[si], ds))
-                    cm += ws * wf * np.exp(L)
+        key = tuple(g.severity for g in jkm_sev[j])
+        if key in jkm_done:          # the same JKM severities as another take-up node (no scholarship in force)
+            cm = jkm_done[key]
+        else:
+            cm = jkm_done[key] = _jkm_mixture(on["jkm"], jkm_sev[j], jkm_p, fx, fw, sw, h, M)
         cf["jkk"] += wu * ck
         cf["jkm"] += wu * cm
         cf["total"] += wu * ck * cm
@@ -209,6 +207,20 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
         f /= f.sum()
         out[prog] = aggregate.Distribution(h, lo, f)
     return out
+
+
+def _jkm_mixture(on, groups, probs_by_shift, fx, fw, sw, h, M):
+    """``sum_{f,s} w_f w_s phi_JKM(f, s)`` for one set of JKM severities."""
+    if not on:
+        return np.ones(M // 2 + 1, dtype=complex)
+    cm = np.zeros(M // 2 + 1, dtype=complex)
+    ds = [aggregate._severity_cf(g.severity, h, "mean", M) - 1.0 for g in groups]
+    for si, ws in enumerate(sw):
+        for f, wf in zip(fx, fw):
+            L = sum(aggregate.log_series(g.count, np.minimum(f * p, 1.0), d)
+                    for g, p, d in zip(groups, probs_by_shift[si], ds))
+            cm += ws * wf * np.exp(L)
+    return cm
 
 
 def summary(dists: dict, contributions: dict, spec: dict[str, Spec]) -> dict:
