@@ -97,7 +97,9 @@ def test_mean_is_the_closed_form_and_sd_agrees(baseline_run):
         extra = m.expected_count(prog) * 100_000.0 ** 2 / 4
         assert abs(d.sd() ** 2 - m.variance(prog)) <= extra + 1e-9 * m.variance(prog)
     t = baseline_run.exact["total"]
-    assert t.mean() == pytest.approx(m.expected_amount("jkk") + m.expected_amount("jkm"), rel=1e-9)
+    # the total's transform is the product of the two: FFT round-off of order 1e-9 of the mean
+    # (1.8e-9 with the scholarship valued as cash flows, a non-round amount)
+    assert t.mean() == pytest.approx(m.expected_amount("jkk") + m.expected_amount("jkm"), rel=5e-9)
 
 
 def test_total_is_the_convolution_of_the_programs(baseline_run):

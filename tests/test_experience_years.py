@@ -116,3 +116,22 @@ def test_validate_reports_years_lag_and_posterior_doubt(scen):
     a, e = ae[("jkk", "all")]["actual"], ae[("jkk", "all")]["expected"]
     assert u["shape"] == pytest.approx(alpha + a)
     assert u["posterior_rate"] / u["prior_rate"] == pytest.approx((alpha + a) / (alpha + e))
+
+
+def test_write_scenario_carries_the_posterior_doubt(tmp_path):
+    import json
+    import subprocess
+    import sys
+    out = tmp_path / "updated.yaml"
+    r = subprocess.run([sys.executable, "-m", "sim", "validate", "params/belu-2023.yaml",
+                        "params/experience/illustrative-belu-2023-2025.csv", "--json", "--write-scenario", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    v = json.loads(r.stdout)
+    updated = load_scenario(out)
+    post = updated.param("assumptions.uncertainty.accident_frequency")
+    assert post["family"] == "gamma"
+    assert post["cv"] == pytest.approx(1 / np.sqrt(v["updates"]["jkk"]["shape"]))
+    assert post["cv"] < 0.7                       # experience narrowed the doubt
+    assert updated.param("assumptions.accidents.frequency_multiplier") == pytest.approx(
+        v["suggested_assumptions"]["assumptions.accidents.frequency_multiplier"])

@@ -105,9 +105,12 @@ def format_projection(p: dict) -> str:
     lines = [f"{label('Proyeksi', 'Projection')}: {p['scenario']} ({p['years']} {label('tahun', 'years')}, "
              f"{number(p['paths'])} {label('jalur', 'paths')}, seed {p['seed']})",
              f"{label('Beasiswa mulai dibayar tahun ke', 'Scholarship cost starts in year')}: {p['first_scholarship_year']}"
-             f" (JKM: {p['first_jkm_scholarship_year']})", ""]
+             f" (JKM: {p['first_jkm_scholarship_year']}); "
+             f"{label('Beasiswa = nilai komitmen klaim tahun itu; Dibayar = kas tahun itu', 'Schol. = commitment of the year claims; Paid = cash paid that year')}",
+             ""]
     head = (f"{'Th/Yr':>5} {'Mulai/Start':>11} {'Peserta':>8} {'Kebutuhan/Need':>18} {'Selisih/Diff':>18} "
-            f"{'Klaim/Claims':>18} {'Beasiswa/Schol.':>17} {'Rasio/LR':>9} {'P(>iuran)':>10} {'P(kum>)':>8}")
+            f"{'Klaim/Claims':>18} {'Beasiswa/Schol.':>17} {'Dibayar/Paid':>15} {'Rasio/LR':>9} {'LR kas/cash':>11} "
+            f"{'P(>iuran)':>10} {'P(kum>)':>8}")
     has_jht = "jht" in p["rows"][0]
     if has_jht:
         head += f" {'Dana JHT/Fund':>18}"
@@ -115,7 +118,8 @@ def format_projection(p: dict) -> str:
     for r in p["rows"]:
         line = (f"{r['year']:>5} {r['start']:>11} {number(r['workers']):>8} {rupiah(r['budget']['required']):>18} "
                 f"{rupiah(r['budget']['difference']):>18} {rupiah(r['expected_claims']['total']):>18} "
-                f"{rupiah(r['scholarship']):>17} {percent(r['loss_ratio']):>9} "
+                f"{rupiah(r['scholarship']):>17} {rupiah(r.get('scholarship_cash')):>15} {percent(r['loss_ratio']):>9} "
+                f"{percent(r.get('loss_ratio_cash')):>11} "
                 f"{percent(r.get('prob_claims_exceed_contributions'), 1):>10} "
                 f"{percent(r.get('prob_cumulative_claims_exceed_contributions'), 1):>8}")
         if has_jht:
