@@ -251,6 +251,8 @@ def _fmt_value(p, v, lang: str) -> str:
         return rupiah(v)
     if p.unit in ("fraction", "probability_per_year"):
         return percent(v, 2)
+    if p.unit == "uncertainty":   # issue 11: {family, cv or sd, nodes}
+        return ", ".join(f"{k} {x if isinstance(x, str) else number(x, 2)}" for k, x in v.items())
     if isinstance(v, dict):
         k_ = 0 if lang == "id" else 1
         return ", ".join(f"{KEYS.get(k, (k, k))[k_]}: {rupiah(x) if p.unit == 'rupiah_map' else number(x, 4 if isinstance(x, float) and x < 1 else 0)}"

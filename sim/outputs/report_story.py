@@ -227,6 +227,7 @@ def risks(ctx) -> Section:
                         f"**A shortfall (the budget's risk, certain unless topped up).** {rupiah(-b['difference'])} short: "
                         "some workers go without cover or cover stops before the year ends."))
     items.append(_funding_stops(ctx))
+    items.append(_published(ctx))
     sec = Section("risks").add(Heading(tr("3. Apa yang bisa salah dan seberapa mungkin", "3. What could go wrong and how likely")),
                                Bullets(items))
     cols = [tr("Ukuran (klaim JKK + JKM setahun)", "Measure (a year's JKK + JKM claims)"),
@@ -260,9 +261,9 @@ def risks(ctx) -> Section:
         for row, (key, _label, kind) in zip(rows, measures):
             row.append(Cell(pick(pu, key), kind))
         note = tr("Kolom kedua juga memperhitungkan ketidakpastian asumsi (tingkat kematian, frekuensi kecelakaan, "
-                  "biaya medis): peluang tahun buruk lebih besar.",
+                  "biaya medis, umur peserta, beasiswa): peluang tahun buruk lebih besar.",
                   "The second column also allows for doubt about the assumptions (mortality, accident frequency, "
-                  "medical costs): bad years are more likely.")
+                  "medical costs, members' ages, scholarships): bad years are more likely.")
     else:
         note = tr("Angka ini hanya memperhitungkan keacakan klaim dengan asumsi yang tetap; keraguan atas asumsi "
                   "(lihat Sensitivitas) membuat tahun buruk lebih mungkin.",
@@ -270,6 +271,21 @@ def risks(ctx) -> Section:
                   "assumptions (see Sensitivity) makes bad years more likely.")
     return sec.add(Table(cols, ["text"] + ["rupiah"] * (len(cols) - 1), rows, note=note,
                          widths=[2] + [1.2] * (len(cols) - 1)))
+
+
+def _cash_note(row: dict, lang: str) -> str:
+    """Issue 11: the same year's loss ratio with scholarships counted when paid (cash basis)."""
+    if row.get("loss_ratio_cash") is None:
+        return ""
+    return (f" (basis kas, beasiswa saat dibayar: {percent(row['loss_ratio_cash'], 0)})" if lang == "id" else
+            f" (cash basis, scholarships when paid: {percent(row['loss_ratio_cash'], 0)})")
+
+
+def _published(ctx) -> str:
+    """Issue 11: the published NTT claims total against the model, and which way it points."""
+    from ..analyses.published import published_note
+    return ctx.tr("**Angka klaim yang dipublikasikan.** ", "**A published claims figure.** ") + \
+        published_note(ctx.scen, ctx.lang)
 
 
 def _funding_stops(ctx) -> str:
@@ -318,12 +334,12 @@ def multi_year(ctx) -> Section:
                 f"jatuh pada tahun ke-{y} (mulai {long_date(rows[y - 1]['start'], 'id')}). Rasio klaim naik dari "
                 f"{percent(before, 0)} pada tahun ke-{y - 1} menjadi {percent(at, 0)} pada tahun ke-{y} (tertinggi "
                 f"{percent(peak, 0)}). Beasiswa dihitung sebagai komitmen penuh pada saat klaim, bukan per tahun "
-                f"pembayaran. Biaya ini ditanggung BPJS; iuran Pemda tidak berubah, kecuali tarif iuran diubah.",
+                f"pembayaran{_cash_note(rows[y - 1], 'id')}. Biaya ini ditanggung BPJS; iuran Pemda tidak berubah, kecuali tarif iuran diubah.",
                 f"**The scholarship step in year {y}.** A deceased worker's children receive scholarships only after "
                 f"3 years (36 months) of contributions. As everyone joined together, the first scholarships can fall in "
                 f"year {y} (from {long_date(rows[y - 1]['start'], 'en')}). The loss ratio rises from {percent(before, 0)} in "
                 f"year {y - 1} to {percent(at, 0)} in year {y} (at most {percent(peak, 0)}). Scholarships are counted as "
-                f"the full commitment at the claim, not by year of payment. BPJS bears this cost; the regency's "
+                f"the full commitment at the claim, not by year of payment{_cash_note(rows[y - 1], 'en')}. BPJS bears this cost; the regency's "
                 f"contributions stay the same unless the contribution rates change.")))
     fy = ctx.fiscal_years
     if fy:
