@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from sim.common.errors import InputError
+from sim.common.formatting import percent, rupiah
 from sim.inputs.scenario import load_scenario
 from sim.outputs import report_files as F
 from sim.outputs.report import PARAMETERS
@@ -409,24 +410,22 @@ def test_english_roster_report_with_experience_leaks_no_personal_data(tmp_path):
 
 
 def test_risk_section_shows_parameter_uncertainty_when_the_summary_has_it():
-    """The place kept for issue 11: a second column "with doubt about the assumptions"."""
+    """Issue 11: a second column "with doubt about the assumptions" from ``with_parameter_uncertainty``."""
     from sim.outputs import report as R
     from sim.outputs.report_doc import Table, markdown
     from sim.outputs.report_story import risks
     ctx = R.prepare("params/belu-2023.yaml", [], "id", 0, 0)
     table = next(b for b in risks(ctx).blocks if isinstance(b, Table))
-    assert len(table.columns) == 2 and "hanya memperhitungkan keacakan klaim" in table.note
-    s = ctx.summary
-    ctx.summary = dict(s, with_parameter_uncertainty={
-        "claims_quantiles": {"50": 800_000_000.0, "90": 1_250_000_000.0, "99.5": 2_100_000_000.0},
-        "var_99_5": 2_100_000_000.0, "tvar_99_5": 2_400_000_000.0, "prob_claims_exceed_contributions": 0.113,
-        "claims_sd": {"jkk": 1.0, "jkm": 2.0, "total": 330_000_000.0}})
-    table = next(b for b in risks(ctx).blocks if isinstance(b, Table))
+    assert table.columns[-1] == "Dengan keraguan atas asumsi" and len(table.columns) == 3
+    s, u = ctx.summary, ctx.summary["with_parameter_uncertainty"]
     text = markdown(table).replace(NBSP, " ")
-    assert table.columns[-1] == "Dengan keraguan atas asumsi"
-    for figure in ("| 4,95% | 11,30% |", "| Rp 1.464.600.000 | Rp 2.100.000.000 |", "Rp 2.400.000.000", "Rp 330.000.000",
-                   "Rp 1.250.000.000"):
-        assert figure in text, figure
+    for a, b in ((s["prob_claims_exceed_contributions"], u["prob_claims_exceed_contributions"]),):
+        assert f"| {percent(a, 2)} | {percent(b, 2)} |" in text
+    assert f"| {rupiah(s['var_99_5'])} | {rupiah(u['var_99_5'])} |" in text
+    assert rupiah(u["tvar_99_5"]) in text and rupiah(u["claims_sd"]["total"]) in text
+    ctx.summary = {k: v for k, v in s.items() if k != "with_parameter_uncertainty"}
+    table = next(b for b in risks(ctx).blocks if isinstance(b, Table))
+    assert len(table.columns) == 2 and "hanya memperhitungkan keacakan klaim" in table.note
 
 
 def test_two_runs_of_one_report_at_once_never_replace_each_other(tmp_path):
