@@ -334,7 +334,7 @@ def _files(folder: Path) -> dict:
     (["run", "recursive.yaml"], ["recursive alias"]),
     (["validate", BASE, "exp-latin1.csv"], ["exp-latin1.csv", "expected UTF-8"]),
     (["validate", BASE, "exp-utf16.csv"], ["UTF-16"]),
-    (["validate", BASE, "exp-quote.csv"], ["row 6, column 2", "never closed"]),
+    (["validate", BASE, "exp-quote.csv"], ["row 8, column 2", "never closed"]),
     (["run", "roster-quote.yaml"], ["row 3", "never closed"]),
     (["run", "roster-inf.yaml"], ["row 3", "age", "expected a whole number of years"]),
     (["run", "roster-utf16.yaml"], ["expected a UTF-8 text file"]),
@@ -401,7 +401,7 @@ def test_ctrl_c_is_one_line_and_exit_130(args, tmp_path):
 # ---------------------------------------------------------------- 5. strict JSON
 
 @pytest.mark.parametrize("args, check", [
-    (["validate", BASE, EXPERIENCE, "--json"], lambda s: s["villages"]["jkm"]["k"] is None and s["villages"]["jkm"]["k_note"]),
+    (["validate", BASE, EXPERIENCE, "--json"], lambda s: s["villages"]["jkk"]["k"] is None and s["villages"]["jkk"]["k_note"]),
     (["run", BASE, "--set", "simulation.monte_carlo_years=1", "--json", "--no-checks"],
      lambda s: s["monte_carlo"]["years"] == 1 and s["monte_carlo"]["mean_se"] is None),
     (["run", BASE, "--set", "programs.jkk=false", "--set", "programs.jkm=false", "--json", "--no-checks"],

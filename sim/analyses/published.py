@@ -145,6 +145,14 @@ def compare(scen, pub: Published, confidence: float = 0.95) -> dict:
     """Everything ``python -m sim published`` reports (JSON-ready)."""
     m = model_rates(scen, pub)
     r, ra = m["claims_per_worker_year"], m["amount_per_worker_year"]
+    if r <= 0 or ra <= 0:     # programmes off or no cover in the period: nothing to hold the figure against
+        return {"published": _published_dict(pub), "scenario": scen.name, "model": m, "confidence": confidence,
+                "expected_claims": [0.0, 0.0], "expected_amount": [0.0, 0.0], "ae_count": None, "ae_amount": None,
+                "take_up_reconciling": None, "mean_reporting_delay_reconciling_years": None, "direction": "undefined",
+                "verdict": {"id": "Model tidak mengharapkan klaim (program tidak aktif): angka publikasi tidak dapat "
+                                  "dibandingkan.",
+                            "en": "The model expects no claims (programmes off): the published figure cannot be "
+                                  "held against it."}}
     lo_a, hi_a = (float(np.ravel(x)[0]) for x in credibility.poisson_interval(np.array([pub.claims]), confidence))
     e_lo, e_hi = r * pub.low, r * pub.high
     ae = {"low": pub.claims / e_hi, "high": pub.claims / e_lo,
@@ -162,9 +170,7 @@ def compare(scen, pub: Published, confidence: float = 0.95) -> dict:
     else:
         direction = "consistent"
     return {
-        "published": {"name": pub.name, "label": pub.label, "source": pub.source, "period": [pub.start, pub.end],
-                      "claims": pub.claims, "amount": pub.amount, "amount_basis": pub.basis,
-                      "exposure_worker_years": [pub.low, pub.high], "scope": pub.scope},
+        "published": _published_dict(pub),
         "scenario": scen.name, "model": m, "confidence": confidence,
         "expected_claims": [e_lo, e_hi], "expected_amount": [ra * pub.low, ra * pub.high],
         "ae_count": ae, "ae_amount": ae_amount,
@@ -173,6 +179,12 @@ def compare(scen, pub: Published, confidence: float = 0.95) -> dict:
         "direction": direction,
         "verdict": verdict(direction, ae, m, pub),
     }
+
+
+def _published_dict(pub: Published) -> dict:
+    return {"name": pub.name, "label": pub.label, "source": pub.source, "period": [pub.start, pub.end],
+            "claims": pub.claims, "amount": pub.amount, "amount_basis": pub.basis,
+            "exposure_worker_years": [pub.low, pub.high], "scope": pub.scope}
 
 
 def verdict(direction: str, ae: dict, m: dict, pub: Published) -> dict:
@@ -222,6 +234,8 @@ def published_note(scen, lang: str = "id", path: str | None = None) -> str:
     from ..common.paths import PARAMS_DIR
     out = compare(scen, read_published(path or PARAMS_DIR / DEFAULT))
     ae = out["ae_count"]
+    if ae is None:
+        return out["verdict"]["id" if lang == "id" else "en"]
     if lang == "id":
         lo, hi = (f"{x:.2f}".replace(".", ",") for x in (ae["low"], ae["high"]))
         return (f"Angka publikasi NTT ({out['published']['claims']} klaim, s.d. {out['published']['period'][1]}): "

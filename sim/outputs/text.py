@@ -321,6 +321,8 @@ def format_funding_stop(s: dict) -> list[str]:
 def format_published(v: dict) -> str:
     """A published total against the model: A/E range, what would reconcile it, the verdict."""
     p, m = v["published"], v["model"]
+    if v["ae_count"] is None:
+        return f"{label('Angka publikasi', 'Published total')}: {p['label']['id']}\n{v['verdict']['id']}\n{v['verdict']['en']}"
     d = v["mean_reporting_delay_reconciling_years"]
     delay = " - ".join("-" if x is None else number(x, 1) for x in d)
     return "\n".join([
