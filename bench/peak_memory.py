@@ -6,6 +6,7 @@ numpy and the command).  Used by ``bench/bench_speed.py``.
 """
 from __future__ import annotations
 
+import os
 import resource
 import runpy
 import sys
@@ -16,6 +17,7 @@ def main():
         sys.exit("usage: peak_memory.py -m MODULE [ARGS ...]")
     module = sys.argv[2]
     sys.argv = [module] + sys.argv[3:]
+    sys.path[0] = os.getcwd()          # as `python -m` does: the module of the working directory
     code = 0
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
