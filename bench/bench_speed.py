@@ -65,7 +65,7 @@ def report_line(name, value, cpu=None, extra="", label=None, unit=None):
         shown = f"{value:8.0f} MB"
     else:
         shown = f"{value:8.2f} x "
-    cpu_s = f"  cpu {cpu:6.2f} s" if cpu is not None else " " * 14
+    cpu_s = (f"  cpu {cpu * 1e3:5.0f} ms" if cpu < 1 else f"  cpu {cpu:6.2f} s ") if cpu is not None else " " * 15
     ratio = f"  {value / target:5.2f} of target ({target:g} {unit})" if target else ""
     print(f"{label:<58}{shown}{cpu_s}{ratio}{extra}", flush=True)
     RESULTS.append((name, label, value, cpu, target))
@@ -295,7 +295,7 @@ def main():
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {load()}; medians "
           f"({a.repeats} or {a.repeats_slow} runs)\n")
-    print(f"{'measure':<58}{'median':>11}{'':14}  ratio to target")
+    print(f"{'measure':<58}{'median':>11}{'':15}  ratio to target")
     for name in a.only or MEASURES:
         MEASURES[name](a)
     print(f"\n{load()}")

@@ -96,3 +96,15 @@ def test_fund_after_one_year_from_the_explorers_projection():
         scen = m.scenario_for(v)
         want = summarize(scen, compute(scen, portfolio=m.portfolio_for(scen), mc_years=0), checks=False)["jht"]
         assert got == pytest.approx(want["fund_after_one_year"], rel=1e-12)
+
+
+def test_values_changed_in_place_are_seen():
+    """A caller that changes its dict of values in place still gets the money of the new values."""
+    m = ExplorerModel(BASE)
+    v = {**m.defaults(), "jht": True}
+    first = m.compute(v).summary["budget"]["required"]
+    v["jht_rate"] = 0.04          # same dict, a money control only: the projection is reused, refreshed
+    again = m.compute(v)
+    fresh = ExplorerModel(BASE).compute(dict(v))
+    assert again.summary["budget"]["required"] > first
+    assert again.jht_fund == pytest.approx(fresh.jht_fund, rel=1e-12)

@@ -149,7 +149,10 @@ class ExplorerModel:
         if self._projection[0] != key:
             self._projection = (key, project(scen, int(v["years"]), portfolio=self.portfolio_for(scen),
                                              distributions=False))
+            self._projected_for = dict(v)   # projected under these very values: nothing to refresh
         rows, coh = self._projection[1]
+        if getattr(self, "_projected_for", None) == v:
+            return rows, coh
         return with_scenario(rows, scen), coh
 
     def projection_rows(self, v: dict, paths: int = 400) -> list[dict]:
