@@ -637,6 +637,7 @@ def _excel_like_workbook(path):
     return path
 
 
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 def test_fast_reader_on_a_workbook_as_excel_writes_it(tmp_path):
     p = _excel_like_workbook(tmp_path / "excel.xlsx")
     fast, slow = _both_readers(p)
