@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .. import __version__
+from ..common import limits
 from ..common.errors import InputError, Problem
 from ..common.months import add_months, cover_end, funded_months
 from ..inputs.build import build_portfolio
@@ -47,7 +48,8 @@ from . import jht
 
 BUNDLES = {"jkk+jkm": ("jkk", "jkm"), "jkk+jkm+jht": ("jkk", "jkm", "jht")}
 #: bounds of what a user may ask (checked before any work): (lowest, highest)
-LIMITS = {"allocation": (0.0, 1e16), "workers": (1, 200_000_000), "months": (1, 480), "years": (1, 40)}
+LIMITS = {"allocation": (0.0, float(limits.MAX_RUPIAH)), "workers": (1, limits.MAX_WORKERS),   # sim.common.limits
+          "months": (1, 480), "years": (1, 40)}
 HORIZON = 480          # months walked one by one; beyond, the last month's cost continues
 JHT_COMPARE_MONTHS = 120  # the JHT balance ten years after the start, with and without funding
 
