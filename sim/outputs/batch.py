@@ -190,6 +190,7 @@ def run_batch(manifest_path, out_dir=None, jobs: int | None = None, scheduler: s
     if not 1 <= jobs <= 256:
         raise InputError([Problem("--jobs", str(jobs), "expected a whole number of parallel reports between 1 and 256")])
     out = Path(out_dir) if out_dir else PROJECT / "reports" / manifest.path.stem
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     out = out.resolve()
     options = {"language": manifest.language, "monte_carlo_years": manifest.monte_carlo_years,
@@ -215,7 +216,13 @@ def run_batch(manifest_path, out_dir=None, jobs: int | None = None, scheduler: s
         print(f"{len(rows)} laporan / reports: {len(todo)} dijalankan / to run, {len(rows) - len(todo)} tidak berubah / "
               f"unchanged; {engine.label}", file=sys.stderr)
     if todo:
-        with engine:
+        try:
+            engine.__enter__()
+        except InputError:
+            if created and not any(out.iterdir()):
+                out.rmdir()               # an unreachable scheduler leaves nothing behind
+            raise
+        try:
             for k, (i, result) in enumerate(engine.map_unordered(run_entry, [j for _, j in todo]), 1):
                 row_i = todo[i][0]
                 if isinstance(result, BaseException):
@@ -225,6 +232,8 @@ def run_batch(manifest_path, out_dir=None, jobs: int | None = None, scheduler: s
                     r = rows[row_i]
                     print(f"[{k}/{len(todo)}] {r['name']}: {r['status']}"
                           + (f" ({r.get('seconds')} s)" if r["status"] == "ok" else f" - {r.get('error')}"), file=sys.stderr)
+        finally:
+            engine.__exit__(None, None, None)
     index = {"manifest": relative(manifest.path), "engine": engine.label, "jobs": engine.jobs, "version": __version__,
              "wall_seconds": round(time.time() - started, 2), "options": options, "entries": rows,
              "failed": [r["name"] for r in rows if r["status"] != "ok"]}

@@ -38,8 +38,8 @@ def _tr(lang: str, id_text: str, en_text: str) -> str:
     return id_text if lang == "id" else en_text
 
 
-def lines(d: dict, lang: str = "id", markdown: bool = False) -> list[str]:
-    """The diff as lines of text (Markdown tables when *markdown*)."""
+def lines(d: dict, lang: str = "id") -> list[str]:
+    """The diff as lines of text (the ``diff`` command's output)."""
     t = lambda a, b: _tr(lang, a, b)  # noqa: E731
     out = [t(f"Laporan lama: {d['old']['scenario']} ({d['old']['run_at'] or '-'}, sim {d['old']['version']}); "
              f"laporan baru: {d['new']['scenario']} ({d['new']['run_at'] or '-'}, sim {d['new']['version']}).",
@@ -51,17 +51,16 @@ def lines(d: dict, lang: str = "id", markdown: bool = False) -> list[str]:
     if not changed and not inp["files"]:
         out.append(t("- tidak ada", "- none"))
     for c in changed:
-        out.append(f"- `{c['key']}`: {_short(c['old'])} → {_short(c['new'])}" if markdown
-                   else f"  {c['key']}: {_short(c['old'])} -> {_short(c['new'])}")
+        out.append(f"  {c['key']}: {_short(c['old'])} -> {_short(c['new'])}")
     for f in inp["files"]:
         what = {"changed": t("isi berubah", "contents changed"), "added": t("baru", "added"),
                 "removed": t("tidak dipakai lagi", "no longer used")}[f["change"]]
-        out.append(f"- `{f['path']}`: {what}" if markdown else f"  {f['path']}: {what}")
+        out.append(f"  {f['path']}: {what}")
     out.append("")
     head = [t("Angka", "Figure"), t("Lama", "Old"), t("Baru", "New"), t("Perubahan", "Change")]
     rows = [[r[f"label_{lang}"], _fmt(r["old"], r["kind"]), _fmt(r["new"], r["kind"]), _fmt(r["change"], r["kind"], True)]
             for r in d["figures"]]
-    out += _table(head, rows, markdown)
+    out += _table(head, rows)
     a = d["attribution"]
     out.append("")
     if not a["available"]:
@@ -80,14 +79,11 @@ def lines(d: dict, lang: str = "id", markdown: bool = False) -> list[str]:
         keys_text = ", ".join(s["keys"][:3]) + (f" (+{len(s['keys']) - 3})" if len(s["keys"]) > 3 else "")
         rows.append([f"{i}. {name}", keys_text or "-"]
                     + [_fmt(s["effect"].get(k), _KIND[k], True) for k in keys])
-    out += _table(head, rows, markdown)
+    out += _table(head, rows)
     return out
 
 
-def _table(head: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
-    if markdown:
-        return (["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
-                + ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows])
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     fmt = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
     return [fmt(head)] + [fmt(r) for r in rows]
