@@ -15,7 +15,8 @@ Engines (Dask is the engine; no scheduler of our own):
 Papermill is not thread-safe (it changes the working directory: papermill issues #473, #511),
 so a process runs one report at a time (a process-wide lock guards it even on multi-threaded
 Dask workers), and a kernel start that collides on a port ("Address already in use") is retried
-once.  A failing entry fails alone: the others run, the index names it, the exit code is 1.
+once (also when the kernel dies before answering, the same collision seen from outside).  A
+failing entry fails alone: the others run, the index names it, the exit code is 1.
 
 Rerunning: an entry whose previous report (in ``DIR/index.json``) succeeded with the same input
 file hashes (the report's provenance), the same overrides, report options and package version,
@@ -36,7 +37,9 @@ from ..common.errors import InputError, Problem
 from ..common.paths import PROJECT, relative
 
 _REPORT_LOCK = threading.Lock()
-PORT_COLLISION = "Address already in use"
+#: a kernel start that collided on a port: ZMQ's "Address already in use", or the kernel dying before
+#: it answered (jupyter_client's message when the kernel's own bind failed; papermill issue #511)
+PORT_COLLISION = ("Address already in use", "Kernel died before replying to kernel_info")
 #: the key figures of each row, as dotted paths into the report JSON
 KEY_FIGURES = ("workers", "budget.allocation", "budget.required", "budget.difference", "contributions.total",
                "expected_claims.jkk", "expected_claims.jkm", "expected_claims.total", "loss_ratio.total",
@@ -81,7 +84,7 @@ def run_entry(job: dict) -> dict:
             return {"status": "failed", "error": "; ".join(str(p) for p in exc.problems), "attempts": attempts,
                     "seconds": round(time.time() - started, 2)}
         except Exception as exc:  # noqa: BLE001 - a failed report is a row, not a crash of the batch
-            if attempts == 1 and PORT_COLLISION in str(exc):
+            if attempts == 1 and any(m in str(exc) for m in PORT_COLLISION):
                 continue
             return {"status": "failed", "error": _last_line(exc), "attempts": attempts,
                     "seconds": round(time.time() - started, 2)}
