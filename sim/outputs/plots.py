@@ -57,7 +57,7 @@ def claims_distribution(ax, dist, contributions: float, var: float, title: str, 
         ax.set_ylabel(labels["y"])
     if ax.get_title() != title:
         ax.set_title(title)
-    ax.set_xlim(0, _millions(max(top, contributions) * 1.05))
+    ax.set_xlim(0, _millions(max(top, contributions, 1.0) * 1.05))  # all-zero claims: a visible axis
     ax.set_ylim(0, float(probs.max()) * 1.05 if probs.size and probs.max() > 0 else 1.0)
     return ax
 
