@@ -62,15 +62,42 @@ def _markup(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape(nb(text)))
 
 
+def _column_widths(block: Table, numeric: list[bool], width: float) -> list[float]:
+    """Column widths in points: the table's relative widths, widened where a number (bold in a
+    total row) or a heading's longest word would not fit, so that no amount wraps away from its
+    digits and no heading breaks inside a word; the room is taken from the other columns."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    n = len(block.columns)
+    rel = block.widths or [1.0] * n
+    pad, size = 7.0, 7.8
+    need = []
+    for i, col in enumerate(block.columns):
+        words = str(col).replace("**", "").split() or [""]
+        w = max(stringWidth(x, _BOLD, size) for x in words)
+        if numeric[i]:
+            for r, row in enumerate(block.rows):
+                font = _BOLD if block.bold_last and r == len(block.rows) - 1 else _FONT
+                w = max(w, stringWidth(cell_text(row[i], block.kinds[i]), font, size))
+        need.append(w + pad)
+    widths = [width * w / sum(rel) for w in rel]
+    short = sum(max(0.0, need[i] - widths[i]) for i in range(n))
+    if short <= 0:
+        return widths
+    spare = [max(0.0, widths[i] - need[i]) for i in range(n)]
+    if sum(spare) <= 0:
+        return widths
+    take = min(1.0, short / sum(spare))
+    return [max(need[i], widths[i]) if widths[i] < need[i] else widths[i] - spare[i] * take for i in range(n)]
+
+
 def _table(block: Table, st: dict, width: float):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
     n = len(block.columns)
-    rel = block.widths or [1.0] * n
-    widths = [width * w / sum(rel) for w in rel]
     numeric = [k != "text" for k in block.kinds]
+    widths = _column_widths(block, numeric, width)
     head = [Paragraph(_markup(c), st["headr" if numeric[i] else "head"]) for i, c in enumerate(block.columns)]
     data = [head]
     for r, row in enumerate(block.rows):
