@@ -63,9 +63,10 @@ def _markup(text: str) -> str:
 
 
 def _column_widths(block: Table, numeric: list[bool], width: float) -> list[float]:
-    """Column widths in points: the table's relative widths, widened where a number (bold in a
-    total row) or a heading's longest word would not fit, so that no amount wraps away from its
-    digits and no heading breaks inside a word; the room is taken from the other columns."""
+    """Column widths in points.  A number column gets the width of its widest figure (bold in a
+    total row) or of its heading's longest word, so no amount wraps away from its digits and no
+    heading breaks inside a word; the text columns share the rest by the table's relative widths.
+    A table without text columns keeps its relative widths, widened where a figure needs it."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     n = len(block.columns)
     rel = block.widths or [1.0] * n
@@ -79,15 +80,13 @@ def _column_widths(block: Table, numeric: list[bool], width: float) -> list[floa
                 font = _BOLD if block.bold_last and r == len(block.rows) - 1 else _FONT
                 w = max(w, stringWidth(cell_text(row[i], block.kinds[i]), font, size))
         need.append(w + pad)
-    widths = [width * w / sum(rel) for w in rel]
-    short = sum(max(0.0, need[i] - widths[i]) for i in range(n))
-    if short <= 0:
-        return widths
-    spare = [max(0.0, widths[i] - need[i]) for i in range(n)]
-    if sum(spare) <= 0:
-        return widths
-    take = min(1.0, short / sum(spare))
-    return [max(need[i], widths[i]) if widths[i] < need[i] else widths[i] - spare[i] * take for i in range(n)]
+    text = [i for i in range(n) if not numeric[i]]
+    if text and sum(need[i] for i in range(n) if numeric[i]) < width:
+        # numbers get what they need; the rest goes to the text columns, so names wrap least
+        rest = width - sum(need[i] for i in range(n) if numeric[i])
+        share = sum(rel[i] for i in text)
+        return [need[i] if numeric[i] else max(need[i], rest * rel[i] / share) for i in range(n)]
+    return [max(width * w / sum(rel), m) for w, m in zip(rel, need)]
 
 
 def _table(block: Table, st: dict, width: float):
