@@ -86,6 +86,7 @@ def test_fast_mixture_equals_per_node_mixture_for_a_roster(small_roster):
     wide.update(accident_frequency=Spec("gamma", 1.5, 5), mortality_level=Spec("gamma", 2.5, 4))
     assert U.nodes(wide["mortality_level"])[0].max() * max(g.prob.max() for g in model.of("jkm")) > 1.0
     # (a lattice of Rp 1,000,000: the far nodes widen the window, Rp 100,000 would need 256,000 points)
-    _same_cdf(U.mixture(scen, pf, model, h=1e6, spec=wide), U.mixture(scen, pf, model, h=1e6, spec=wide, reference=True))
+    _same_cdf(U.mixture(scen, pf, model, h=1e6, spec=wide),
+              U.mixture(scen, pf, model, h=1e6, spec=wide, reference=True))
     # varied probabilities within each group: the roster's cells differ by age and months covered
     assert all(np.unique(g.prob).size > 5 for g in model.of("jkm") if g.prob.size > 20)
