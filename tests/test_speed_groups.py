@@ -11,7 +11,7 @@ from bench.make_roster import write_roster
 from sim.analyses.projection import project
 from sim.inputs.roster import read_roster
 from sim.risk import aggregate, claims
-from sim.risk.normal import erfc, ndtr
+from sim.risk.normal import erfc, ndtr, ndtr_sorted
 from sim.risk.severity import Component, Medical, Severity, atoms_on_lattice, brentq
 
 
@@ -88,6 +88,24 @@ def test_normal_cdf_against_math_and_scipy():
     for v in (-12.5, -1.0, -0.3, 0.0, 0.4, 2.0, 8.5):     # the one-value path agrees with the array path
         assert ndtr(v) == pytest.approx(float(ndtr(np.full(10, v))[0]), rel=1e-14)
     assert np.isnan(ndtr(np.nan)) and ndtr(-np.inf) == 0.0 and ndtr(np.inf) == 1.0
+
+
+def test_sorted_normal_cdf_is_ndtr_bit_for_bit():
+    """The slice-by-branch evaluation of a sorted array gives exactly ndtr's values, branch edges
+    (|z| = 0.46875, 1/sqrt 2, 4, 27.3 with z = x / sqrt 2) and infinities included; unsorted or NaN
+    input falls back to ndtr."""
+    rng = np.random.default_rng(7)
+    r2 = math.sqrt(2.0)
+    edges = [e * r2 * sg for e in (0.46875, 1 / r2, 4.0, 27.3) for sg in (-1, 1)]
+    edges += [np.nextafter(e, np.inf) for e in edges] + [np.nextafter(e, -np.inf) for e in edges]
+    x = np.sort(np.concatenate([rng.uniform(-45, 45, 5000), rng.uniform(-6, 6, 5000), edges,
+                                [-np.inf, np.inf, 0.0, -0.0]]))
+    assert np.array_equal(ndtr_sorted(x), ndtr(x))
+    assert np.array_equal(ndtr_sorted(x[::-1]), ndtr(x[::-1]))          # not ascending: fallback
+    y = x.copy()
+    y[100] = np.nan
+    assert np.array_equal(ndtr_sorted(y), ndtr(y), equal_nan=True)
+    assert float(ndtr_sorted(np.array([0.5]))[0]) == float(ndtr(np.array([0.5]))[0])
 
 
 def test_brent_takes_scipys_steps():

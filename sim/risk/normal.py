@@ -43,18 +43,35 @@ def _small_erf(x: np.ndarray) -> np.ndarray:
 
 def _exp_neg_sq(y: np.ndarray) -> np.ndarray:
     """``exp(-y^2)`` as ``exp(-t^2) exp(-(y - t)(y + t))`` with ``t = trunc(16 y) / 16``."""
-    t = np.trunc(y * 16.0) / 16.0
-    return np.exp(-t * t) * np.exp(-(y - t) * (y + t))
+    t = y * 16.0
+    np.trunc(t, out=t)
+    t /= 16.0
+    a = np.multiply(-t, t)                 # -t^2
+    np.exp(a, out=a)
+    b = y - t
+    np.negative(b, out=b)
+    t += y
+    b *= t                                 # -(y - t)(y + t)
+    np.exp(b, out=b)
+    a *= b
+    return a
 
 
 def _erfc_mid(y: np.ndarray) -> np.ndarray:
     """erfc(y) for 0.46875 < y <= 4."""
     num = _C[8] * y
-    den = y
-    for i in range(7):
-        num = (num + _C[i]) * y
-        den = (den + _D[i]) * y
-    return _exp_neg_sq(y) * (num + _C[7]) / (den + _D[7])
+    den = y.copy()
+    for i in range(7):            # Horner in place (the same operations, no temporaries)
+        num += _C[i]
+        num *= y
+        den += _D[i]
+        den *= y
+    num += _C[7]
+    den += _D[7]
+    out = _exp_neg_sq(y)
+    out *= num
+    out /= den
+    return out
 
 
 def _erfc_tail(y: np.ndarray) -> np.ndarray:
@@ -127,4 +144,40 @@ def _small_erf_any(z: np.ndarray) -> np.ndarray:
     out[a] = _small_erf(z[a])
     b = ~a
     out[b] = np.sign(z[b]) * (1.0 - _erfc_mid(np.abs(z[b])))
+    return out
+
+
+def ndtr_sorted(x: np.ndarray) -> np.ndarray:
+    """:func:`ndtr` of a 1-D array sorted ascending (NaN-free), the same formulas branch by branch.
+
+    The branches of Cody's approximation are contiguous ranges of a sorted array: they are found by
+    binary search and evaluated on slices (views), without the boolean gathers and scatters of
+    :func:`ndtr` (a medical lattice evaluates 2 x 20,001 points a year of a projection)."""
+    x = np.ascontiguousarray(x, dtype=float)
+    if x.ndim != 1 or x.size <= 4 or not bool(np.all(x[1:] >= x[:-1])):   # (NaN fails the test too)
+        return ndtr(x)
+    z = x * _SQRT_HALF
+    out = np.empty_like(z)
+    # z ascending: [-inf, -27.3] 0 | (-27.3, -4) tail | [-4, -r) mid | (-r, r) small | [r, 4] mid |
+    # (4, 27.3) tail | [27.3, inf] 1, with r = sqrt(1/2); "small" splits at |z| <= 0.46875 inside
+    s = np.searchsorted
+    i1 = s(z, -27.3, "right")          # z <= -27.3: erfc underflows, e = 0
+    i2 = s(z, -4.0, "left")            # -27.3 < z < -4: tail
+    i3 = s(z, -_SQRT_HALF, "right")    # -4 <= z <= -r: mid
+    i4 = s(z, _SQRT_HALF, "left")      # -r < z < r: small
+    i5 = s(z, 4.0, "right")            # r <= z <= 4: mid
+    i6 = s(z, 27.3, "left")            # 4 < z < 27.3: tail; z >= 27.3: e = 0
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        out[:i1] = 0.0
+        out[i1:i2] = 0.5 * _erfc_tail(-z[i1:i2])
+        out[i2:i3] = 0.5 * _erfc_mid(-z[i2:i3])
+        zs = z[i3:i4]
+        j1 = i3 + s(zs, -0.46875, "left")   # |z| <= 0.46875: rational erf
+        j2 = i3 + s(zs, 0.46875, "right")
+        out[i3:j1] = 0.5 + 0.5 * (-1.0 * (1.0 - _erfc_mid(-z[i3:j1])))
+        out[j1:j2] = 0.5 + 0.5 * _small_erf(z[j1:j2])
+        out[j2:i4] = 0.5 + 0.5 * (1.0 * (1.0 - _erfc_mid(z[j2:i4])))
+        out[i4:i5] = 1.0 - 0.5 * _erfc_mid(z[i4:i5])
+        out[i5:i6] = 1.0 - 0.5 * _erfc_tail(z[i5:i6])
+        out[i6:] = 1.0
     return out
