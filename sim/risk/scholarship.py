@@ -68,17 +68,9 @@ def level_amounts(per_year: dict, max_years: dict, start_age: float, max_age: fl
 
 
 def level_shares(shares: dict, max_years: dict, start_age: float, max_age: float) -> np.ndarray:
-    """Share drawing by whole age (the share of the level each age falls in)."""
-    top = int(np.ceil(max_age))
-    out = np.zeros(top)
-    age = float(start_age)
-    for lev in LEVELS:
-        for _ in range(int(max_years[lev])):
-            a = int(round(age))
-            if 0 <= a < top:
-                out[a] = float(shares[lev])
-            age += 1
-    return out
+    """Share drawing by whole age (the share of the level each age falls in): the same placement of
+    levels by age as :func:`level_amounts`, with each level's share instead of its amount."""
+    return level_amounts(shares, max_years, start_age, max_age)
 
 
 def child_flows(per_year: dict, max_years: dict, start_age: float, max_age: float, age_weights: dict,
