@@ -65,7 +65,8 @@ def _markup(text: str) -> str:
 def _column_widths(block: Table, numeric: list[bool], width: float) -> list[float]:
     """Column widths in points.  A number column gets the width of its widest figure (bold in a
     total row) or of its heading's longest word, so no amount wraps away from its digits and no
-    heading breaks inside a word; the text columns share the rest by the table's relative widths.
+    heading breaks inside a word; text columns get up to one line each within their share of the rest,
+    and what is still left widens the number columns.
     A table without text columns keeps its relative widths, widened where a figure needs it."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     n = len(block.columns)
@@ -81,11 +82,22 @@ def _column_widths(block: Table, numeric: list[bool], width: float) -> list[floa
                 w = max(w, stringWidth(cell_text(row[i], block.kinds[i]), font, size))
         need.append(w + pad)
     text = [i for i in range(n) if not numeric[i]]
-    if text and sum(need[i] for i in range(n) if numeric[i]) < width:
-        # numbers get what they need; the rest goes to the text columns, so names wrap least
-        rest = width - sum(need[i] for i in range(n) if numeric[i])
+    nums = [i for i in range(n) if numeric[i]]
+    if text and nums and sum(need[i] for i in nums) < width:
+        # numbers get what they need; text columns up to one line each, within their share of the
+        # rest; what is left widens the number columns (fewer heading lines)
+        rest = width - sum(need[i] for i in nums)
         share = sum(rel[i] for i in text)
-        return [need[i] if numeric[i] else max(need[i], rest * rel[i] / share) for i in range(n)]
+        out = list(need)
+        for i in text:
+            line = max([stringWidth(cell_text(row[i], block.kinds[i]), _FONT, size) for row in block.rows] or [0.0])
+            out[i] = max(need[i], min(line + pad, rest * rel[i] / share))
+        left = width - sum(out)
+        if left > 0:
+            total = sum(rel[i] for i in nums)
+            for i in nums:
+                out[i] += left * rel[i] / total
+        return out
     return [max(width * w / sum(rel), m) for w, m in zip(rel, need)]
 
 
