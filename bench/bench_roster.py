@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from bench.bench_speed import median  # noqa: E402  (median wall and CPU seconds)
 from sim.analyses.model import compute, summarize  # noqa: E402
 from sim.inputs.portfolio import load_villages  # noqa: E402
 from sim.inputs.roster import read_roster  # noqa: E402
@@ -56,17 +55,6 @@ def write_files(folder: Path, n: int) -> tuple[Path, Path]:
     wb.save(x)
     c.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return x, c
-
-
-def median(fn, repeats):
-    """Median wall-clock and CPU seconds (CPU time is less disturbed by other processes)."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def openpyxl_only(path):

@@ -117,9 +117,7 @@ def _batch(args) -> int:
     try:
         index = run_batch(args.manifest, args.output, args.jobs, args.scheduler, progress=not args.json, force=args.force)
     except InputError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found; no report was run.", file=sys.stderr)
+        print_problems(exc.problems, "no report was run.")
         return 2
     if args.json:
         print(dumps(index))

@@ -415,7 +415,7 @@ def test_ctrl_c_is_one_line_and_exit_130(args, tmp_path):
     (["project", BASE, "--years", "3", "--paths", "1", "--json", "--set", "programs.jkk=false", "--set", "programs.jkm=false"],
      lambda s: len(s["rows"]) == 3),
     (["compare", BASE, ROOT / "params" / "belu-2023-jht.yaml", "--years", "2", "--paths", "1", "--json"],
-     lambda s: True),
+     lambda s: s["years"] == 2 and len(s["rows"]) == 2),
 ])
 def test_json_output_is_strict(capsys, args, check):
     code, out, err = cli(capsys, *args)

@@ -18,7 +18,6 @@ from sim.cli import main
 from sim.common.errors import InputError
 from sim.common.months import add_months, cover_end, funded_in_period, funded_months
 from sim.inputs.scenario import load_scenario
-from sim.risk.mortality import annual_q
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"

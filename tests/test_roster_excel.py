@@ -17,7 +17,7 @@ from sim.inputs import roster_values as V
 from sim.inputs.portfolio import OCCUPATIONS
 from sim.inputs.roster import read_roster
 from sim.inputs.roster_headers import COLUMNS, IGNORED, column_of
-from tests.roster_fixtures import HEADINGS, SECRETS, WORKERS, write_csv, write_xlsx
+from tests.roster_fixtures import SECRETS, WORKERS, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "params" / "belu-2023.yaml"

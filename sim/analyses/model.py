@@ -149,22 +149,6 @@ def parameter_uncertainty(scen, c: Computed, max_nodes: int | None = None) -> di
     return uncertainty.summary(dists, c.contributions, spec)
 
 
-def risk_figures(summary: dict) -> dict:
-    """Both views of a ``run`` summary side by side, for reports and the explorer:
-    ``{"process": {...}, "with_parameter_uncertainty": {...}}`` with the keys ``mean``, ``claims_sd``
-    (of the total), ``claims_quantiles``, ``var_99_5``, ``tvar_99_5``, ``prob_claims_exceed_contributions``
-    and the labels ``label_id`` / ``label_en`` ("randomness of claims only" / "with doubt about the assumptions")."""
-    keys = ("claims_quantiles", "var_99_5", "tvar_99_5", "prob_claims_exceed_contributions")
-    proc = {k: summary[k] for k in keys}
-    proc.update(mean=summary["expected_claims"]["total"], claims_sd=summary["claims_sd"]["total"],
-                label_id="hanya keacakan klaim", label_en="randomness of claims only")
-    w = summary["with_parameter_uncertainty"]
-    unc = {k: w[k] for k in keys}
-    unc.update(mean=w["mean"], claims_sd=w["claims_sd"]["total"],
-               label_id="dengan keraguan atas asumsi", label_en="with doubt about the assumptions")
-    return {"process": proc, "with_parameter_uncertainty": unc}
-
-
 JHT_YEARS = (1, 5, 10, 20)
 
 

@@ -31,6 +31,8 @@ problem lines printed              50                  "... and N more" (all are
 """
 from __future__ import annotations
 
+from .formatting import number
+
 MAX_WORKERS = 100_000_000
 MAX_RUPIAH = 10 ** 15
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -48,8 +50,8 @@ MAX_PROBLEM_LINES = 50
 
 
 def grouped(n: float) -> str:
-    """A whole number with Indonesian thousands dots: 10.000.000."""
-    return f"{int(n):,}".replace(",", ".")
+    """A whole number with Indonesian thousands dots: 10.000.000 (:func:`formatting.number`)."""
+    return number(int(n))
 
 
 def memory(nbytes: float) -> str:

@@ -12,7 +12,6 @@ semicolon.  Every problem is reported with its row number, all in one pass.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 

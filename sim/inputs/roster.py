@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from ..common.errors import Problems
+from ..common.formatting import label as bi, rupiah
 from . import roster_values as V
 from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
-from .roster_files import bi, open_rows
+from .roster_files import open_rows
 from .roster_headers import (HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, near_misses, recognised,
                              suggest_column)
 from .roster_table import Column, Grouped, blank, collect, required_empty
@@ -189,10 +190,10 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         c = col["declared_income"]
         inc, b = c.parse(V.parse_amount, lambda v, p: (
             bi("harus jumlah rupiah, mis. 1.500.000", "expected an amount in rupiah, e.g. 1.500.000") if p is None else
-            bi(f"di bawah batas bawah BPU Rp {income_floor:,.0f}".replace(",", "."),
-               f"below the BPU floor of Rp {income_floor:,.0f}".replace(",", ".")) if p < income_floor else
-            bi(f"di atas batas Rp {MAX_INCOME:,.0f} sebulan".replace(",", "."),
-               f"above the bound of Rp {MAX_INCOME:,.0f} a month".replace(",", ".")) if p > MAX_INCOME else None))
+            bi(f"di bawah batas bawah BPU {rupiah(income_floor)}",
+               f"below the BPU floor of {rupiah(income_floor)}") if p < income_floor else
+            bi(f"di atas batas {rupiah(MAX_INCOME)} sebulan",
+               f"above the bound of {rupiah(MAX_INCOME)} a month") if p > MAX_INCOME else None))
         bad |= b
         ok = ~c.empty & ~b
         income[ok] = inc[ok].astype(float)

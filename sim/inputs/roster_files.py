@@ -24,17 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..common.errors import InputError, Problems
+from ..common.formatting import label as bi  # every roster message: Indonesian / English
 
 MAX_ROWS = 1_000_000          #: rows of a roster file (about 0.1 GB of memory while reading)
 MAX_BYTES = 200 * 1024 * 1024  #: size of a roster file
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 FAST_XLSX = True               #: read sheet XML with :mod:`sim.inputs.roster_xlsx` (False: openpyxl's parser)
 _OLE2 = b"\xd0\xcf\x11\xe0"   # the signature of an old .xls workbook
-
-
-def bi(id_text: str, en_text: str) -> str:
-    """``Indonesian / English``: every roster message has both, Indonesian first."""
-    return f"{id_text} / {en_text}"
 
 
 def _fail(problems: Problems, name: str, message: str):

@@ -96,11 +96,6 @@ def letter(index: int) -> str:
     return s
 
 
-def accepted_names() -> str:
-    """One line per column: its accepted headings (for the help text and the README)."""
-    return "\n".join(f"{k}: " + ", ".join(v[2]) for k, v in COLUMNS.items())
-
-
 def recognised(row) -> int:
     """How many cells of *row* are accepted column names (not counting ignored headings)."""
     return sum(1 for c in row if c is not None and str(c).strip() and column_of(c))

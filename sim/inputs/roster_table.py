@@ -11,8 +11,8 @@ import itertools
 import numpy as np
 
 from ..common.errors import Problems
+from ..common.formatting import label as bi
 from . import roster_values as V
-from .roster_files import bi
 from .roster_headers import label, letter
 
 _MAX_ROWS_LISTED = 10

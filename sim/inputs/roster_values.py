@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 
 from ..common.numbers import NumberError, parse_number
 from ..common.paths import PARAMS_DIR
+from .portfolio import load_villages
 
 SEX = {"l": True, "m": True, "lakilaki": True, "laki": True, "lk": True, "pria": True, "male": True,
        "p": False, "f": False, "perempuan": False, "pr": False, "wanita": False, "female": False}
@@ -166,14 +167,12 @@ def _village_key(name: str) -> str:
 class Villages:
     """The desa and kelurahan of Belu (``params/data/belu_desa_kelurahan.csv``) for matching."""
 
-    def __init__(self, path=None):
-        path = path or PARAMS_DIR / "data" / "belu_desa_kelurahan.csv"
-        with open(path, encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        self.names = [r["nama"] for r in rows]
-        self.kecamatan = {r["nama"]: r["kecamatan"] for r in rows}
-        self._by_key = {_village_key(r["nama"]): r["nama"] for r in rows}
-        self._kec_keys = {_village_key(r["kecamatan"]): r["kecamatan"] for r in rows}
+    def __init__(self):
+        rows = load_villages(None)          # (code, name, kecamatan) of every desa and kelurahan
+        self.names = [name for _, name, _ in rows]
+        self.kecamatan = {name: kec for _, name, kec in rows}
+        self._by_key = {_village_key(name): name for _, name, _ in rows}
+        self._kec_keys = {_village_key(kec): kec for _, _, kec in rows}
 
     def match(self, value) -> str | None:
         """The reference name of the village a cell names, by the module's rules, else None."""

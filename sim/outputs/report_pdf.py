@@ -106,7 +106,6 @@ def _table(block: Table, st: dict, width: float):
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
-    n = len(block.columns)
     numeric = [k != "text" for k in block.kinds]
     widths = _column_widths(block, numeric, width)
     head = [Paragraph(_markup(c), st["headr" if numeric[i] else "head"]) for i, c in enumerate(block.columns)]

@@ -290,7 +290,7 @@ def _published(ctx) -> str:
 
 def _funding_stops(ctx) -> str:
     """The funding-stop line, from the planner's ``if_funding_stops``."""
-    tr, lang, jht = ctx.tr, ctx.lang, ctx.summary["programs"]["jht"]
+    tr, jht = ctx.tr, ctx.summary["programs"]["jht"]
     f = (ctx.plan or {}).get("if_funding_stops")
     if not f:
         return tr("**Pendanaan berhenti.** Bila iuran tidak dibayar lagi, perlindungan berakhir.",

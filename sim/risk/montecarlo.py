@@ -218,7 +218,7 @@ def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = B
     seqs = np.random.SeedSequence([int(seed), 2]).spawn(len(starts))
     tasks = [(plan, min(batch, years - s), ss, counts) for s, ss in zip(starts, seqs)]
     if processes is None:
-        procs = process_count(years, sum(g.expected_count() for g in model.of("jkk") + model.of("jkm")))
+        procs = process_count(years, claims_per_year(model))
     else:
         procs = max(1, int(processes))
     procs = min(procs, len(tasks))
