@@ -15,9 +15,9 @@ BELU = PARAMS_DIR / "belu-2023.yaml"
 TTU = PARAMS_DIR / "ntt" / "ttu-2025.yaml"
 
 
-@pytest.mark.parametrize("path", [BELU, TTU])
-def test_vectorized_grid_equals_a_full_model_per_point(path):
-    scen = load_scenario(path)
+@pytest.mark.parametrize("path,sets", [(BELU, []), (TTU, []), (BELU, ["claims.take_up=0.7"])])
+def test_vectorized_grid_equals_a_full_model_per_point(path, sets):
+    scen = load_scenario(path, sets)
     axes = [G.Axis("assumptions.mortality.loading", 0.5, 2.0, 40), G.Axis("assumptions.accidents.frequency_multiplier", 0.5, 3.0, 25)]
     metrics = ["loss_ratio", "expected_jkk", "expected_jkm", "budget_need"]
     vec = G.vectorized(scen, axes, metrics)

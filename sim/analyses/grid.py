@@ -12,8 +12,9 @@ The grid is the Cartesian product of a few levers, each varied over evenly space
       p = 1 - (1 - q)^e_c,   E[JKK] = sum_c n_c p_acc m_jkk(c),   E[JKM] = sum_c n_c p_jkm m_jkm(c),
 
   with the mean claim amounts ``m`` of the cell's risk group (:mod:`sim.risk.claims`), evaluated
-  as (grid points x cells) arrays in chunks.  The loss ratio is ``(E[JKK] + E[JKM]) /
-  (JKK + JKM contributions)``, the budget need is unchanged.
+  as (grid points x cells) arrays in chunks, and both expectations times the scenario's claim
+  take-up ``claims.take_up`` (the share of events claimed, as :func:`sim.risk.claims.build` does).
+  The loss ratio is ``(E[JKK] + E[JKM]) / (JKK + JKM contributions)``, the budget need is unchanged.
 * **Point by point** (:func:`evaluate_points`): any other lever, or the distribution metrics
   (``var_99_5``, ``prob_exceed``: one exact FFT per point).  The points are cut into chunks that the
   caller fans out on the batch engine (local processes or Dask), one scenario load per chunk.
@@ -89,6 +90,9 @@ def vectorized(scen, axes: list[Axis], metrics=("loss_ratio",)) -> dict[str, np.
         q_jkm = np.maximum(np.minimum(l * base_q, 1.0) - q_acc * share, 0.0)
         ejkk[s:s + step] = period_probability(q_acc, e) @ (n * m["jkk"])
         ejkm[s:s + step] = period_probability(q_jkm, e) @ (n * m["jkm"])
+    take_up = float(scen.values.get("claims.take_up", 1.0))    # as claims.build: p x take-up
+    ejkk *= take_up
+    ejkm *= take_up
     risk = contrib["jkk"] + contrib["jkm"]
     out = {"expected_jkk": ejkk, "expected_jkm": ejkm, "expected_claims": ejkk + ejkm,
            "loss_ratio": (ejkk + ejkm) / risk if risk > 0 else np.full(len(grid), np.nan),
