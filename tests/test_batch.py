@@ -132,6 +132,22 @@ def test_rerun_skips_unchanged_entries_and_reruns_changed_ones(batches):
     assert rows["mabar-prov"]["skipped"]
 
 
+def test_a_code_change_makes_a_row_stale(batches, monkeypatch):
+    """The same inputs under changed code (the source digest of sim/ and the notebook) are rerun."""
+    from sim.inputs.manifest import read_manifest
+    from sim.outputs import batch, report_files
+    tmp, m, out = batches
+    folder = out["local"][1]
+    manifest = read_manifest(m)
+    rows = {r["name"]: r for r in json.loads((folder / "index.json").read_text(encoding="utf-8"))["entries"]}
+    entry = next(e for e in manifest.entries if e.name == "mabar-prov")
+    prev = rows["mabar-prov"]
+    options, hashes = prev["fingerprint"]["options"], prev["input_sha256"]
+    assert batch._reusable(prev, entry, options, hashes, folder)
+    monkeypatch.setattr(report_files, "source_digest", lambda: "0" * 64)
+    assert not batch._reusable(prev, entry, options, hashes, folder)
+
+
 def test_bad_manifest_reports_every_problem_and_runs_nothing(tmp_path, capsys):
     m = tmp_path / "bad.yaml"
     m.write_text(f"""

@@ -19,7 +19,8 @@ once (also when the kernel dies before answering, the same collision seen from o
 failing entry fails alone: the others run, the index names it, the exit code is 1.
 
 Rerunning: an entry whose previous report (in ``DIR/index.json``) succeeded with the same input
-file hashes (the report's provenance), the same overrides, report options and package version,
+file hashes (the report's provenance), the same overrides, report options, package version and
+source digest (the package's code and the report notebook, as the report's own "up to date" check),
 and whose files are still there, is not run again; its row is carried over and marked so.  An
 entry that does run follows the report command's own rules (an identical report is "up to date",
 changed inputs get a new name beside the old report); ``--force`` reruns and replaces.
@@ -97,8 +98,11 @@ def run_entry(job: dict) -> dict:
 
 
 def _fingerprint(entry, options: dict) -> dict:
+    """What a previous row must share to be reused; the source digest makes a code change (same
+    version number, a fix in ``sim/`` or the notebook) rerun every entry."""
+    from . import report_files
     return {"scenario": relative(entry.scenario), "overrides": list(entry.sets), "options": options,
-            "version": __version__}
+            "version": __version__, "source": report_files.source_digest()}
 
 
 def _reusable(prev: dict | None, entry, options: dict, hashes: dict, out_dir: Path) -> bool:
