@@ -1,6 +1,7 @@
 """Figures of the model as computed before the speed work of issue 10, kept as a JSON fixture.
 
-Run: ``.venv/bin/python tests/make_reference_figures.py`` (writes ``tests/data/reference_figures.json``).
+Run: ``.venv/bin/python tests/make_reference_figures.py`` (writes ``tests/data/reference_figures.json``);
+``--roster`` writes only the roster cases to ``tests/data/reference_figures_roster.json``.
 It was run ONCE on the code of tag ``layout-done`` (before any speed change); ``tests/test_reference_figures.py``
 recomputes the same figures with the current code and holds them equal to 1e-9 (relative).  Regenerate
 only for an intended change of method, and say so in the commit message.
@@ -21,6 +22,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURE = ROOT / "tests" / "data" / "reference_figures.json"
+#: the roster cases as computed after the JKM month buckets (a change of method, main at f3ca03d,
+#: 2026-11-25): held to 1e-9 from then on (``make_reference_figures.py --roster``)
+ROSTER_FIXTURE = ROOT / "tests" / "data" / "reference_figures_roster.json"
 ROSTER = dict(workers=2_000, dates=120, incomes=8, seed=7)
 
 
@@ -45,9 +49,29 @@ def _dist(d) -> dict:
             "cdf": c[idx].tolist(), "q": [d.quantile(q) for q in (0.01, 0.5, 0.9, 0.995, 0.9999)]}
 
 
+def roster_figures() -> dict:
+    """The cases of a small generated roster (:data:`ROSTER`): run, exact distributions, groups, projection."""
+    from bench.make_roster import write_roster
+    from sim.analyses.model import compute, summarize
+    from sim.analyses.projection import run_projection
+    from sim.inputs.scenario import load_scenario
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        roster = write_roster(Path(tmp) / "roster.csv", **ROSTER)
+        scen = load_scenario(ROOT / "params" / "belu-2023.yaml",
+                             ["simulation.monte_carlo_years=0", f"portfolio.roster={roster}", "portfolio.workers=null"])
+        c = compute(scen)
+        out["run_roster"] = summarize(scen, c)
+        out["exact_roster"] = {p: _dist(d) for p, d in c.exact.items()}
+        out["groups_roster"] = {"expected_amount": {p: c.model.expected_amount(p) for p in ("jkk", "jkm")},
+                                "variance": {p: c.model.variance(p) for p in ("jkk", "jkm")}}
+        out["project_roster"] = run_projection(scen, 5, 500)
+    return _clean(out)
+
+
 def figures() -> dict:
     """Every reference figure, keyed by case (JSON-ready)."""
-    from bench.make_roster import write_roster
     from sim.analyses.model import compute, summarize
     from sim.analyses.projection import run_projection
     from sim.inputs.scenario import load_scenario
@@ -62,16 +86,7 @@ def figures() -> dict:
         c = compute(scen)
         out[f"run_{name}"] = summarize(scen, c, checks=name != "national")
         out[f"exact_{name}"] = {p: _dist(d) for p, d in c.exact.items()}
-    with tempfile.TemporaryDirectory() as tmp:
-        roster = write_roster(Path(tmp) / "roster.csv", **ROSTER)
-        scen = load_scenario(ROOT / "params" / "belu-2023.yaml",
-                             ["simulation.monte_carlo_years=0", f"portfolio.roster={roster}", "portfolio.workers=null"])
-        c = compute(scen)
-        out["run_roster"] = summarize(scen, c)
-        out["exact_roster"] = {p: _dist(d) for p, d in c.exact.items()}
-        out["groups_roster"] = {"expected_amount": {p: c.model.expected_amount(p) for p in ("jkk", "jkm")},
-                                "variance": {p: c.model.variance(p) for p in ("jkk", "jkm")}}
-        out["project_roster"] = run_projection(scen, 5, 500)
+    out.update(roster_figures())
     out["project_belu_10"] = run_projection(base, 10, 2_000)
     out["project_jht_40"] = run_projection(jht, 40, 2_000)
     ex = ExplorerModel(ROOT / "params" / "belu-2023.yaml")
@@ -98,6 +113,10 @@ def figures() -> dict:
 def main():
     from sim.common.jsonio import write_json
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)
+    if sys.argv[1:] == ["--roster"]:
+        write_json(ROSTER_FIXTURE, roster_figures(), indent=None)
+        print(ROSTER_FIXTURE)
+        return
     write_json(FIXTURE, figures(), indent=None)
     print(FIXTURE)
 

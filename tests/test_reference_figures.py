@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.make_reference_figures import FIXTURE, figures
+from tests.make_reference_figures import FIXTURE, ROSTER_FIXTURE, figures
 
 REL = 1e-9
 ABS = 1e-11      # probabilities near zero: FFT round-off on a national grid (2^18 points) is about 1e-12
@@ -79,3 +79,15 @@ def test_roster_figures_with_month_buckets(now, before, case):
             if key in b:
                 diff = differences(a[key], b[key], f"{case}/{key}")
                 assert not diff, "\n".join(diff[:20])
+
+
+@pytest.fixture(scope="module")
+def roster_before():
+    return json.loads(Path(ROSTER_FIXTURE).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", ROSTER_CASES)
+def test_roster_figures_unchanged_since_month_buckets(now, roster_before, case):
+    """The roster cases under the month-bucket method (fixture written on main f3ca03d): to 1e-9."""
+    diff = differences(now[case], roster_before[case], case)
+    assert not diff, "\n".join(diff[:20])

@@ -7,8 +7,6 @@ it means instead (``null`` with a reason beside it).  numpy scalars and arrays a
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 
@@ -36,13 +34,5 @@ def dumps(obj, indent: int | None = 2) -> str:
 def write_json(path, obj, indent: int | None = 2) -> None:
     """Write *obj* as strict JSON to *path* atomically: a temporary file in the same folder is
     renamed into place, so a reader never sees half a file and a failure leaves the old one."""
-    path = Path(path)
-    text = dumps(obj, indent) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .atomic import write_text
+    write_text(Path(path), dumps(obj, indent) + "\n")

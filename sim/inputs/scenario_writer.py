@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from ..common.atomic import replacing
 from ..common.errors import InputError, Problem, Problems
 from .scenario import SCHEMA, load_scenario
 
@@ -119,24 +119,18 @@ def write_scenario(target: Path | str, base_file: Path | str, name: str, values:
     text = f"# {header}; extends its baseline and changes only these values.\n" + \
         yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with replacing(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            try:
+                load_scenario(tmp)          # raises InputError if the document is not a valid scenario
+            except InputError as exc:
+                shown = {str(tmp), tmp.name}
+                from .scenario import _display
+                shown.add(_display(tmp))
+                raise InputError([Problem(str(target) if p.file in shown else p.file, p.where, p.message)
+                                  for p in exc.problems]) from None
+            if target.resolve() in extends_chain(base_file):   # checked again just before the rename
+                raise InputError(check_target(target, base_file, overwrite))
     except OSError as exc:
         raise InputError([Problem(str(target), "", f"tidak bisa ditulis / cannot be written ({exc.strerror})")])
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        try:
-            load_scenario(tmp)          # raises InputError if the document is not a valid scenario
-        except InputError as exc:
-            shown = {str(Path(tmp)), Path(tmp).name}
-            from .scenario import _display
-            shown.add(_display(Path(tmp)))
-            raise InputError([Problem(str(target) if p.file in shown else p.file, p.where, p.message)
-                              for p in exc.problems]) from None
-        if target.resolve() in extends_chain(base_file):   # checked again just before the rename
-            raise InputError(check_target(target, base_file, overwrite))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target

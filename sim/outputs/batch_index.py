@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..common.atomic import replacing
 from ..common.formatting import number, percent, rupiah
 from ..common.jsonio import write_json
 
@@ -51,14 +50,8 @@ def _fmt(value, kind: str) -> str:
 
 
 def _atomic(target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(target) as tmp:
+        write(tmp)
 
 
 def write_index(out: Path, index: dict) -> None:
