@@ -68,20 +68,26 @@ def test_latest_years_expected_reduced_by_the_reporting_pattern(scen):
 
 
 def test_triangle_replaces_the_assumed_lag(scen, tmp_path):
+    """Claims reported with a true lag unlike the assumed one (45/35/20% against 70/25/5%): the
+    shares estimated from the triangle find the true lag, not the assumption."""
     years = list(range(2023, 2031))
-    truth_lag = np.array([0.7, 0.95, 1.0])
-    rows = simulate_experience(scen, years, {"jkm": 1.0, "jkk": 1.0}, seed=5, reporting="split")
+    truth = {"0": 0.45, "1": 0.35, "2": 0.2}
+    truth_F = np.cumsum(list(truth.values()))                        # 0.45, 0.80, 1.0
+    slow = scen.updated(params={"assumptions.reporting.lag_jkm": truth})
+    rows = simulate_experience(slow, years, {"jkm": 1.0, "jkk": 1.0}, seed=5, reporting="split")
     path = tmp_path / "split.csv"
     write_experience(rows, path, ["simulated with report years"])
     exp = read_experience(path)
     assert exp.reported is not None
-    shares = X.reported_shares(scen, exp)
+    shares = X.reported_shares(scen, exp)          # the scenario still assumes 70/95/100%
     assert shares["source"] == "triangle"
     est = np.array(shares["programs"]["jkm"]["reported_share"])
-    # oldest years fully developed; the estimated share at development 0 near the true 70%
+    assumed = X.assumed_shares(scen, "jkm", 3)
+    assert list(assumed) == pytest.approx([0.7, 0.95, 1.0])
+    # oldest years fully developed; the latest years' shares near the truth, far from the assumption
     assert est[-1] == 1.0
-    assert est[0] == pytest.approx(truth_lag[0], abs=0.12)
-    assert est[1] == pytest.approx(truth_lag[1], abs=0.06)
+    assert est[0] == pytest.approx(truth_F[0], abs=0.04) and abs(est[0] - assumed[0]) > 0.2
+    assert est[1] == pytest.approx(truth_F[1], abs=0.04) and abs(est[1] - assumed[1]) > 0.1
 
 
 def test_interval_coverage_at_least_nominal_on_simulated_experience(scen):
