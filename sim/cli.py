@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .common import limits
 from .common.errors import InputError
 
 
@@ -205,7 +206,8 @@ def _cmd_project(args):
     from .analyses.projection import run_projection
     from .inputs.scenario import load_scenario
     from .outputs.text import format_projection
-    _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
+    _check_range("--years", args.years, 1, limits.MAX_PROJECTION_YEARS,
+                 f"a whole number of years between 1 and {limits.MAX_PROJECTION_YEARS}")
     _check_paths(args.paths)
     return run_projection(load_scenario(args.params, args.sets), args.years, args.paths), format_projection
 
@@ -214,7 +216,8 @@ def _cmd_compare(args):
     from .analyses.compare import compare
     from .inputs.scenario import load_scenario
     from .outputs.text import format_comparison
-    _check_range("--years", args.years, 1, 40, "a whole number of years between 1 and 40")
+    _check_range("--years", args.years, 1, limits.MAX_PROJECTION_YEARS,
+                 f"a whole number of years between 1 and {limits.MAX_PROJECTION_YEARS}")
     _check_paths(args.paths)
     scens, problems = [], []
     for f in (args.a, args.b):          # both files' problems in one pass

@@ -49,8 +49,8 @@ from . import jht
 BUNDLES = {"jkk+jkm": ("jkk", "jkm"), "jkk+jkm+jht": ("jkk", "jkm", "jht")}
 #: bounds of what a user may ask (checked before any work): (lowest, highest)
 LIMITS = {"allocation": (0.0, float(limits.MAX_RUPIAH)), "workers": (1, limits.MAX_WORKERS),   # sim.common.limits
-          "months": (1, 480), "years": (1, 40)}
-HORIZON = 480          # months walked one by one; beyond, the last month's cost continues
+          "months": (1, limits.MAX_BUDGET_MONTHS), "years": (1, limits.MAX_PROJECTION_YEARS)}
+HORIZON = limits.MAX_BUDGET_MONTHS         # months walked one by one; beyond, the last month's cost continues
 JHT_COMPARE_MONTHS = 120  # the JHT balance ten years after the start, with and without funding
 
 

@@ -14,6 +14,10 @@ rupiah amounts (income, budget,    Rp 10^15            about a third of the nati
 parameters, experience amounts)                        keeps every product of amounts finite
 ``scenario.start`` and dates       years 2000-2100     projections run 40 years past the start
 ``simulation.monte_carlo_years``   10.000.000          32 bytes a year: 320 MB at the bound
+``monte_carlo_years`` of a batch    1.000.000           per report; a batch runs up to 1.000 reports
+projection years (``--years``,     1 to 40             a working life; budget months up to 480
+``projection.years``, the budget
+months of a plan: 480)
 Monte Carlo claims drawn in a run  500.000.000         about 20 s a core; above it the
                                                        cross-check is skipped with a note (or
                                                        refused when set on the command line)
@@ -37,6 +41,9 @@ MAX_WORKERS = 100_000_000
 MAX_RUPIAH = 10 ** 15
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_MC_YEARS = 10_000_000
+MAX_BATCH_MC_YEARS = 1_000_000
+MAX_PROJECTION_YEARS = 40
+MAX_BUDGET_MONTHS = 12 * MAX_PROJECTION_YEARS
 MC_BYTES_PER_YEAR = 32
 MAX_MC_CLAIMS = 500_000_000
 MAX_PATHS = 100_000

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import yaml
 
+from ..common import limits
 from ..common.errors import InputError, Problem, Problems
 from ..common.paths import relative
 from ..common.yamlio import load_yaml
 from .scenario import Scenario, load_scenario
 
 MAX_ENTRIES = 1000
-MAX_MONTE_CARLO_YEARS = 1_000_000
+MAX_MONTE_CARLO_YEARS = limits.MAX_BATCH_MC_YEARS    # per report; sim.common.limits says why
 TOP_KEYS = ("reports", "language", "monte_carlo_years", "projection_years")
 ENTRY_KEYS = ("scenario", "name", "set", "programme")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -83,7 +84,7 @@ def _options(doc: dict, file: str, problems: Problems) -> dict:
     if lang not in ("id", "en"):
         problems.add(file, "language", f'expected "id" or "en", got {lang!r}')
     out["language"] = lang
-    for key, hi in (("monte_carlo_years", MAX_MONTE_CARLO_YEARS), ("projection_years", 40)):
+    for key, hi in (("monte_carlo_years", MAX_MONTE_CARLO_YEARS), ("projection_years", limits.MAX_PROJECTION_YEARS)):
         if key in doc:
             if not _whole(doc[key], 0, hi):
                 problems.add(file, key, f"expected a whole number between 0 and {hi:,}, got {doc[key]!r}")

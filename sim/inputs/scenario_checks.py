@@ -62,14 +62,15 @@ def check_kind(kind: str, value) -> str | None:
     if kind == "path_or_null":
         return None if value is None or (isinstance(value, str) and value.strip()) else "expected null or a file path"
     if kind == "budget_months":
-        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 480 else \
-            f"expected a whole number of months between 1 and 480, got {value!r}"
+        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limits.MAX_BUDGET_MONTHS \
+            else f"expected a whole number of months between 1 and {limits.MAX_BUDGET_MONTHS}, got {value!r}"
     if kind == "seed":
         return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
             f"expected a whole number, 0 or more, got {value!r}"
     if kind == "projection_years":
-        return None if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 40 else \
-            f"expected a whole number of years between 1 and 40, got {value!r}"
+        return None if isinstance(value, int) and not isinstance(value, bool) and \
+            1 <= value <= limits.MAX_PROJECTION_YEARS else \
+            f"expected a whole number of years between 1 and {limits.MAX_PROJECTION_YEARS}, got {value!r}"
     if kind == "dated_rupiah":
         if not isinstance(value, dict):
             return "expected a mapping of dates (YYYY-MM-DD) to rupiah amounts"
@@ -86,7 +87,7 @@ def check_kind(kind: str, value) -> str | None:
     return check_value(kind, value)
 
 
-def check_paths(value, years: int = 40) -> str | None:
+def check_paths(value, years: int = limits.MAX_PROJECTION_YEARS) -> str | None:
     """What is wrong with a number of projection paths (``projection.paths``, ``--paths``), or None."""
     if not (_whole(value) and value >= 1):
         return f"expected a whole number of paths, 1 or more, got {value!r}"
@@ -133,9 +134,10 @@ def cross_checks(scen, display: str, problems: Problems, bad: set[str]) -> None:
             problems.add(where, "budget.funded_until",
                          f"{until} ends before the first whole month of cover ({date} to {cover_end(date, 1)}); "
                          f"expected null or a date on or after {cover_end(date, 1)}")
-        elif funded_months(date, until) > 480:
-            problems.add(where, "budget.funded_until", f"{until} is more than 40 years after {date}; "
-                         "expected a date within 40 years, or null for open-ended funding")
+        elif funded_months(date, until) > limits.MAX_BUDGET_MONTHS:
+            n = limits.MAX_PROJECTION_YEARS
+            problems.add(where, "budget.funded_until", f"{until} is more than {n} years after {date}; "
+                         f"expected a date within {n} years, or null for open-ended funding")
     if "portfolio.roster" not in bad:
         roster = scen.roster_path()
         if roster is not None:
