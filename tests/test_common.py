@@ -58,3 +58,14 @@ def test_strict_json_refuses_nan_and_converts_numpy(tmp_path):
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.json"]
     write_json(out, {"x": 1})
     assert json.loads(out.read_text()) == {"x": 1}
+
+
+def test_value_in_force_on_a_date():
+    from sim.common.months import in_force
+    vals = [("2019-01-01", 1), ("2023-06-01", 2), ("2021-01-01", 3)]      # any order
+    assert in_force(vals, "2018-12-31", None) is None
+    assert in_force(vals, "2019-01-01") == 1
+    assert in_force(vals, "2022-12-31") == 3
+    assert in_force(vals, "2023-06-01") == 2
+    with pytest.raises(LookupError, match="earliest value takes effect 2019-01-01"):
+        in_force(vals, "2000-01-01")

@@ -58,3 +58,22 @@ def funded_in_period(start, funded_until, period_start, months: int = 12) -> int
     s, p = as_date(start), as_date(period_start)
     offset = (p.year - s.year) * 12 + p.month - s.month
     return int(min(max(f - offset, 0), months))
+
+
+_NONE = object()
+
+
+def in_force(values, on: str, default=_NONE):
+    """The value in force on ISO date *on* among ``(date, value)`` pairs (any order): the one with the
+    latest date on or before *on*; *default* when none has taken effect yet, else ``LookupError``.
+    Parameters, scenario overrides and dated changes (income, allocation) all take effect this way."""
+    best = None
+    for d, v in values:
+        if str(d) <= on and (best is None or str(d) >= best[0]):
+            best = (str(d), v)
+    if best is not None:
+        return best[1]
+    if default is not _NONE:
+        return default
+    first = min((str(d) for d, _ in values), default="none")
+    raise LookupError(f"no value in force on {on} (the earliest value takes effect {first})")

@@ -123,14 +123,8 @@ class Parameter:
 
     def value_at(self, date: str):
         """The value in force on *date* (ISO ``YYYY-MM-DD``), or raise ``LookupError``."""
-        found = None
-        for d, v in self.values:
-            if d <= date:
-                found = (d, v)
-        if found is None:
-            first = self.values[0][0] if self.values else "none"
-            raise LookupError(f"no value in force on {date} (the earliest value takes effect {first})")
-        return found[1]
+        from ..common.months import in_force
+        return in_force(self.values, date)
 
 
 @dataclass

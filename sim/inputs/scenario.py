@@ -64,11 +64,8 @@ _BRANCHES = {k.split(".")[0] for k in SCHEMA} | set(OVERRIDE_SECTIONS) | {"exten
 
 def dated_value(base, changes: dict | None, date: str):
     """*base*, or the latest of *changes* (date -> value) taking effect on or before *date*."""
-    out = base
-    for d in sorted(changes or {}):
-        if str(d) <= date:
-            out = changes[d]
-    return out
+    from ..common.months import in_force
+    return in_force((changes or {}).items(), date, base)
 
 
 def _suggest(key: str, candidates) -> str:
@@ -165,13 +162,8 @@ class _Dated:
     values: list
 
     def value_at(self, date):
-        found = None
-        for d, v in self.values:
-            if d <= date:
-                found = v
-        if found is None:
-            raise LookupError(f"no value in force on {date}")
-        return found
+        from ..common.months import in_force
+        return in_force(self.values, date)
 
 
 def _flatten(doc: dict, file: str, params: ParameterSet, out: dict, origin: dict, problems: Problems) -> None:
