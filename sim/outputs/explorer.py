@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analyses import jht
-from ..analyses.model import compute, summarize
+from ..analyses.model import Computed, parameter_uncertainty, summarize
 from ..common.errors import InputError, Problem
 from ..common.formatting import rupiah
 from ..common.i18n import income_option_label
@@ -41,6 +41,13 @@ PARAMS = {
     "jht_return": "assumptions.jht.annual_return",
 }
 
+
+#: the controls the year's claims depend on (claim model, exact and mixed distributions, the claims
+#: chart); the others change only money and JHT figures, recomputed without touching the claims
+CLAIMS_CONTROLS = ("workers", "share", "income", "loading", "frequency")
+#: quadrature points a parameter for the figures with doubt about the assumptions: coarse, so that a
+#: change stays quick (within 2% of the full quadrature's VaR on Belu)
+UNCERTAINTY_NODES = 3
 
 #: the controls the cohort projection depends on (head count, income, decrements, years); the others
 #: change only each year's money and JHT figures, recomputed without projecting again
@@ -70,6 +77,8 @@ class ExplorerModel:
         self._pf_key = None
         self._pf: Portfolio | None = None
         self._projection = (None, None)      # (PROJECTION_CONTROLS values, (rows, cohort)) of the last projection
+        self._risk = (None, None)            # (CLAIMS_CONTROLS values, (claim model, exact distributions))
+        self._doubt = (None, None)           # (CLAIMS_CONTROLS values and risk contributions, figures with doubt)
         self._baseline: dict | None = None
 
     def defaults(self) -> dict:
@@ -123,8 +132,17 @@ class ExplorerModel:
         return self._pf
 
     def compute(self, v: dict) -> ExplorerResult:
+        """The figures of control values *v*: the figures of ``python -m sim run`` on the scenario of *v*
+        (no Monte Carlo, no checks, :data:`UNCERTAINTY_NODES` quadrature points).  Each part is reused
+        while the controls it depends on stay: the claims (:data:`CLAIMS_CONTROLS`), the figures with
+        doubt about the assumptions (the same and the risk contributions), the cohort projection
+        (:data:`PROJECTION_CONTROLS`); money, budget and JHT figures are computed afresh."""
         scen = self.scenario_for(v)
-        c = compute(scen, portfolio=self.portfolio_for(scen), mc_years=0)
+        pf = self.portfolio_for(scen)
+        now = scen.at(scen.start)                      # as model.compute: changes in force on the start date
+        contrib, budget = contributions.money(now, pf)
+        model, exact = self._claims(now, pf, v)
+        c = Computed(pf, model, contrib, budget, exact, None)
         fund = None
         if v["jht"]:   # the same cohort projection as the projection tab and `python -m sim project`
             from ..analyses.projection import jht_projection
@@ -132,13 +150,32 @@ class ExplorerModel:
             fund = jht_projection(scen, rows, coh, 0, int(scen["simulation.seed"]))["by_year"]
         # its first year is the summary's "fund after one year" (no second, one-year projection)
         s = summarize(scen, c, checks=False, fund_after_one_year=float(fund["fund"][0]) if fund else None,
-                      uncertainty_nodes=3)   # coarse quadrature: a slider stays quick
+                      uncertainty_nodes=0)
+        s = _with(s, "scholarship_basis", "with_parameter_uncertainty", self._uncertainty(now, c, v))
         sched = contributions.Schedule.from_scenario(scen)
         monthly = float(contributions.monthly(v["income"], sched, {"jht": True})["jht"])
         years = int(v["years"])
         bal = float(jht.balance(12 * years, monthly, v["jht_return"])) if v["jht"] else 0.0
         return ExplorerResult(s, c.exact, bal, float(fund["fund"][-1]) if fund else 0.0,
                               float(fund["members"][-1]) if fund else 0.0, dict(v))
+
+    def _claims(self, scen, pf, v: dict):
+        """The claim model and the exact distributions (``aggregate.exact``), reused while
+        :data:`CLAIMS_CONTROLS` stay."""
+        from ..risk import aggregate, claims
+        key = tuple(v[k] for k in CLAIMS_CONTROLS)
+        if self._risk[0] != key:
+            model = claims.build(scen, pf)
+            self._risk = (key, (model, aggregate.exact(model, float(scen["simulation.lattice_unit"]))))
+        return self._risk[1]
+
+    def _uncertainty(self, scen, c: Computed, v: dict) -> dict:
+        """The figures with doubt about the assumptions (``model.parameter_uncertainty``), reused while
+        :data:`CLAIMS_CONTROLS` and the JKK and JKM contributions stay."""
+        key = tuple(v[k] for k in CLAIMS_CONTROLS) + (c.contributions["jkk"], c.contributions["jkm"])
+        if self._doubt[0] != key:
+            self._doubt = (key, parameter_uncertainty(scen, c, UNCERTAINTY_NODES))
+        return self._doubt[1]
 
     def _project(self, scen, v: dict):
         """The cohort projection over the chosen years, reused while the controls that move the cohort
@@ -202,6 +239,17 @@ class ExplorerModel:
         replacing a file unless *overwrite*)."""
         from .scenario_save import save_scenario
         return save_scenario(self, Path(target), name, v, title or name, overwrite=overwrite)
+
+
+def _with(d: dict, after: str, key: str, value) -> dict:
+    """*d* with *key* set to *value* right after *after* (the order ``summarize`` writes)."""
+    out = {}
+    for k, x in d.items():
+        out[k] = x
+        if k == after:
+            out[key] = value
+    out.setdefault(key, value)
+    return out
 
 
 def _plain(x):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..common.paths import PARAMS_DIR, relative
 from . import explorer_html
+from .explorer_chart import ClaimsChart
 from .explorer import ExplorerModel, figures
 from .fields import FieldSpec, NumberField
 from .scenario_save import SaveError, safe_stem, scenario_text, target_for
@@ -160,9 +161,10 @@ class Explorer:
             self.tabs.set_title(i, t)
         self.tabs.observe(lambda *_: self._render_visible(), names="selected_index")
         self._dirty: set[int] = set()
-        self.fig = Figure(figsize=(8.6, 3.25), dpi=100)
-        self.ax = self.fig.subplots()
-        self.fig.subplots_adjust(left=0.09, right=0.985, bottom=0.16, top=0.9)
+        self.chart = ClaimsChart("Total klaim JKK + JKM setahun / Total claims in a year",
+                                 {"x": "juta rupiah / million rupiah", "y": "Peluang / Probability",
+                                  "var": "VaR 99,5%", "contributions": "Iuran / Contrib."})
+        self.fig, self.ax = self.chart.fig, self.chart.ax
         self.proj_fig = Figure(figsize=(8.6, 3.9), dpi=100)
 
         # saving and downloads
@@ -269,15 +271,12 @@ class Explorer:
         self.proj_plot.value = self._png(self.proj_fig)
 
     def _draw_claims(self, r):
-        from . import plots
+        """The claims chart of *r*: its artists moved over a cached static layer, and only when the
+        year's claims, the contributions or the VaR changed (:class:`.explorer_chart.ClaimsChart`)."""
         s = r.summary
-        contrib = s["contributions"]["jkk"] + s["contributions"]["jkm"]
-        plots.claims_distribution(self.ax, r.exact["total"], contrib, s["var_99_5"],
-                                  "Total klaim JKK + JKM setahun / Total claims in a year",
-                                  {"x": "juta rupiah / million rupiah", "y": "Peluang / Probability",
-                                   "var": "VaR 99,5%", "contributions": "Iuran / Contrib."})
-        plots.indonesian_ticks(self.ax, y_percent=True)
-        self.plot.value = self._png(self.fig)
+        png = self.chart.png(r.exact["total"], s["contributions"]["jkk"] + s["contributions"]["jkm"], s["var_99_5"])
+        if self.plot.value != png:
+            self.plot.value = png
 
     @staticmethod
     def _png(fig) -> bytes:
