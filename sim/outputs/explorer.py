@@ -189,15 +189,19 @@ class ExplorerModel:
 
     def _project(self, scen, v: dict):
         """The cohort projection over the chosen years, reused while the controls that move the cohort
-        and its claims stay (:data:`PROJECTION_CONTROLS`); each year's contributions, budget and
-        scenario follow the other controls (JHT, its rate, return and the regency's share)."""
+        and its claims stay (:data:`PROJECTION_CONTROLS`); fewer years than projected are the first
+        years of the longer projection (year t never depends on the years after it).  Each year's
+        contributions, budget and scenario follow the other controls (JHT, its rate, return and the
+        regency's share)."""
         from ..analyses.projection import project, with_scenario
-        key = tuple(v[k] for k in PROJECTION_CONTROLS)
-        if self._projection[0] != key:
-            self._projection = (key, project(scen, int(v["years"]), portfolio=self.portfolio_for(scen),
-                                             distributions=False))
+        key = tuple(v[k] for k in PROJECTION_CONTROLS if k != "years")
+        years = int(v["years"])
+        if self._projection[0] != key or len(self._projection[1][0]) < years:
+            self._projection = (key, project(scen, years, portfolio=self.portfolio_for(scen), distributions=False))
             self._projected_for = dict(v)   # projected under these very values: nothing to refresh
         rows, coh = self._projection[1]
+        if len(rows) > years:
+            rows, coh = rows[:years], first_years(coh, years)
         if getattr(self, "_projected_for", None) == v:
             return rows, coh
         return with_scenario(rows, scen), coh
@@ -249,6 +253,14 @@ class ExplorerModel:
         replacing a file unless *overwrite*)."""
         from .scenario_save import save_scenario
         return save_scenario(self, Path(target), name, v, title or name, overwrite=overwrite)
+
+
+def first_years(coh, years: int):
+    """The cohort of a projection's first *years* years (:class:`sim.analyses.projection.Cohort`):
+    the cells that join by then, their figures of those years."""
+    keep = coh.entry < years
+    return replace(coh, entry=coh.entry[keep], age0=coh.age0[keep], member0=coh.member0[keep],
+                   n_start=coh.n_start[keep, :years], n_end=coh.n_end[keep, :years], exits=coh.exits[keep, :years])
 
 
 def explorer_uncertainty(scen, c: Computed) -> dict:
