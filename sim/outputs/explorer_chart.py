@@ -19,8 +19,9 @@ Labels are Indonesian first: ``VaR 99,5%: 1.898,1 jt``, probabilities as ``2,0%`
 """
 from __future__ import annotations
 
-import io
 import math
+import struct
+import zlib
 
 import numpy as np
 
@@ -156,10 +157,22 @@ class ClaimsChart:
 
 
 def _encode(canvas) -> bytes:
-    """The canvas as an RGB PNG (zlib level 1: a tenth of the time of the default, a little larger)."""
-    from PIL import Image
-    w, h = canvas.get_width_height(physical=True)
-    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-    buf = io.BytesIO()
-    img.save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    """The canvas as an RGB PNG (:func:`png_bytes`)."""
+    return png_bytes(np.asarray(canvas.buffer_rgba())[:, :, :3])
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_bytes(rgb: np.ndarray, level: int = 1) -> bytes:
+    """An 8-bit RGB image (height x width x 3) as a PNG file (PNG specification, ISO/IEC 15948:
+    IHDR, one IDAT of zlib-compressed scanlines with filter type 0, IEND).  A chart is mostly flat
+    colour: unfiltered rows at zlib level 1 are about as small as PIL's adaptive filters and
+    four times quicker to write."""
+    h, w, _ = rgb.shape
+    raw = np.zeros((h, 1 + 3 * w), dtype=np.uint8)    # each row: filter byte 0, then R G B ...
+    raw[:, 1:] = rgb.reshape(h, 3 * w)
+    head = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 (RGB), no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", head) + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
+            + _chunk(b"IEND", b""))
