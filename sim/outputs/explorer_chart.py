@@ -35,7 +35,7 @@ _STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 def nice_ceiling(x: float) -> float:
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= *x*
-    (at most 25% above *x*); 1 for *x* <= 0 or not finite."""
+    (at most a third above *x*); 1 for *x* <= 0 or not finite."""
     if not (x > 0 and math.isfinite(x)):
         return 1.0
     e = 10.0 ** math.floor(math.log10(x))
@@ -134,12 +134,13 @@ class ClaimsChart:
         px = IdentityTransform()
         self.key_box = FancyBboxPatch((0, 0), 1, 1, boxstyle="round,pad=0,rounding_size=3", transform=px,
                                       facecolor="white", edgecolor="0.8", alpha=0.8, lw=1.0, zorder=5)
-        self.key_lines = [Line2D([0, 1], [0, 0], color=ln.get_color(), lw=2, ls=ln.get_linestyle(), transform=px)
+        self.key_lines = [Line2D([0, 1], [0, 0], color=ln.get_color(), lw=2, ls=ln.get_linestyle(), transform=px,
+                                 zorder=5.1)
                           for ln in (self.var, self.contrib)]
-        self.key_texts = [Text(0, 0, "", fontsize=8, ha="left", va="center", transform=px) for _ in range(2)]
+        self.key_texts = [Text(0, 0, "", fontsize=8, ha="left", va="center", transform=px, zorder=5.2) for _ in range(2)]
         artists = [self.key_box, *self.key_lines, *self.key_texts]
         for a in artists:
-            a.set_figure(self.fig)
+            self.fig.add_artist(a)       # drawn after the axes, as a legend of zorder 5 would be
         return artists
 
     def _place_key(self, renderer):
