@@ -8,6 +8,7 @@ repaints.  Target: median well under 100 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -42,19 +43,21 @@ def main():
     ex = Explorer(ROOT / "params" / "belu-2023.yaml")
     ex.controls["jht"].value = True  # JHT figures on, the heavier case
     all_times = []
-    print(f"explorer update after one control change; medians of {args.repeats} changes\n")
+    print(f"explorer update after one control change; medians of {args.repeats} changes "
+          f"(load average {os.getloadavg()[0]:.1f})\n")
     for name, (a, b) in MOVES.items():
         ctrl = ex.controls[name]
-        times = []
+        times, cpus = [], []
         for i in range(args.repeats):
-            t = time.perf_counter()
+            c, t = time.process_time(), time.perf_counter()
             ctrl.value = a if i % 2 == 0 else b
             times.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
         if name == "jht":
             ctrl.value = True
         med = statistics.median(times)
         all_times += times
-        print(f"  {name:<12}{med * 1e3:8.1f} ms   {med / 0.1:5.2f} x 100 ms")
+        print(f"  {name:<12}{med * 1e3:8.1f} ms   {med / 0.1:5.2f} x 100 ms   cpu {statistics.median(cpus) * 1e3:6.1f} ms")
     ex.tabs.selected_index = 1
     proj = []
     for i in range(args.repeats):
