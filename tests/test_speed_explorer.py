@@ -291,3 +291,51 @@ def test_png_writer_and_nice_limits():
         mant = y / 10 ** np.floor(np.log10(y) + 1e-12)
         assert min(abs(mant - s) for s in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)) < 1e-9
     assert nice_ceiling(0) == nice_ceiling(float("nan")) == 1.0 and nice_ceiling(1.2) == 1.2
+
+
+def _full_drawing(chart) -> bytes:
+    """*chart*'s figure drawn in one piece by matplotlib (no cached layer)."""
+    from sim.outputs.explorer_chart import _encode
+    for a in chart.fig.findobj():
+        a.set_animated(False)
+    chart.canvas.draw()
+    return _encode(chart.canvas)
+
+
+def test_projection_chart_on_its_cached_layer_equals_a_full_drawing():
+    import matplotlib
+    matplotlib.use("Agg")
+    from sim.outputs.explorer_projchart import ProjectionChart
+    m = ExplorerModel(BASE)
+    d = m.defaults()
+    rows = [m.projection_rows({**d, **mv}, paths=50) for mv in
+            ({}, {"jht": True}, {"jht": True, "years": 20}, {"jht": True, "jht_rate": 0.03}, {"years": 5}, {"jht": True})]
+    chart = ProjectionChart()
+    for r in rows + rows[::-1]:
+        png = chart.png(r)
+        whole = ProjectionChart()
+        whole.png(r)
+        assert _pixels(png) == _pixels(_full_drawing(whole))
+    assert chart.png(rows[0]) is png
+
+
+def test_projection_tab_shows_the_fresh_projection(tmp_path):
+    """With the projection tab open, each change redraws it from the figures of a fresh model."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from sim.outputs.explorer_projchart import ProjectionChart
+    from sim.outputs.explorer_view import Explorer
+    ex = Explorer(BASE, save_dir=tmp_path)
+    ex.tabs.selected_index = 1
+    claims_png = ex.plot.value
+    for name, value in (("jht", True), ("jht_rate", 0.03), ("years", 15), ("loading", 1.4), ("years", 6),
+                        ("workers", 7000), ("jht", False)):
+        ex.controls[name].value = value
+        want = ProjectionChart().png(ExplorerModel(BASE).projection_rows(ex.values()))
+        assert _pixels(ex.proj_plot.value) == _pixels(want), name
+    assert ex.plot.value is claims_png                 # the claims tab is not visible: not redrawn
+    ex.tabs.selected_index = 0                         # shown again: drawn for the current figures
+    s = ex.result.summary
+    assert ex.plot.value == ex.chart.png(ex.result.exact["total"],
+                                         s["contributions"]["jkk"] + s["contributions"]["jkm"], s["var_99_5"])
+    assert ex.plot.value != claims_png

@@ -4,7 +4,8 @@ from the baseline and the chart on the right, saving and downloads below; served
 
 No model logic here: :class:`sim.outputs.explorer.ExplorerModel` computes, :mod:`.explorer_html`
 writes the figures, :mod:`.fields` reads what is typed, :mod:`.scenario_save` saves.  Charts are
-drawn on matplotlib ``Figure`` objects without pyplot, so nothing is ever shown twice (no frozen
+drawn on matplotlib ``Figure`` objects without pyplot (:mod:`.explorer_chart`, :mod:`.explorer_projchart`:
+a change moves the artists over a cached picture of the rest), so nothing is ever shown twice (no frozen
 copy of a chart under the live one) and the kernel starts faster.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from ..common.paths import PARAMS_DIR, relative
 from . import explorer_html
 from .explorer_chart import ClaimsChart
+from .explorer_projchart import ProjectionChart
 from .explorer import ExplorerModel, figures
 from .fields import FieldSpec, NumberField
 from .scenario_save import SaveError, safe_stem, scenario_text, target_for
@@ -114,7 +116,6 @@ class Explorer:
 
     def __init__(self, scenario_file: Path | str, save_dir: Path | str | None = None):
         import ipywidgets as w
-        from matplotlib.figure import Figure
 
         self.model = ExplorerModel(scenario_file)
         self.save_dir = Path(save_dir or os.environ.get("SIM_DASHBOARD_SAVE_DIR") or SAVE_DIR)
@@ -165,7 +166,8 @@ class Explorer:
                                  {"x": "juta rupiah / million rupiah", "y": "Peluang / Probability",
                                   "var": "VaR 99,5%", "contributions": "Iuran / Contrib."})
         self.fig, self.ax = self.chart.fig, self.chart.ax
-        self.proj_fig = Figure(figsize=(8.6, 3.9), dpi=100)
+        self.proj_chart = ProjectionChart()
+        self.proj_fig = self.proj_chart.fig
 
         # saving and downloads
         self.name = w.Text(value="", placeholder="Nama skenario, mis. Skenario uji Pak Budi",
@@ -260,15 +262,11 @@ class Explorer:
             self._draw_projection()
 
     def _draw_projection(self):
-        from . import plots
-        rows = self.model.projection_rows(self.values())
-        plots.projection_rows_figure(self.proj_fig, rows, lambda a, b: f"{a} / {b}")
-        plots.legends_below(self.proj_fig, rename={"5-95": "persentil / percentile 5-95", "25-75": "persentil / percentile 25-75",
-                                                   "50": "median"})
-        for ax in self.proj_fig.axes:
-            plots.indonesian_ticks(ax)
-        self.proj_fig.subplots_adjust(left=0.08, right=0.985, bottom=0.34, top=0.9, wspace=0.22)
-        self.proj_plot.value = self._png(self.proj_fig)
+        """The projection tab's chart: lines and bands moved over a cached static layer
+        (:class:`.explorer_projchart.ProjectionChart`)."""
+        png = self.proj_chart.png(self.model.projection_rows(self.values()))
+        if self.proj_plot.value != png:
+            self.proj_plot.value = png
 
     def _draw_claims(self, r):
         """The claims chart of *r*: its artists moved over a cached static layer, and only when the
@@ -277,13 +275,6 @@ class Explorer:
         png = self.chart.png(r.exact["total"], s["contributions"]["jkk"] + s["contributions"]["jkm"], s["var_99_5"])
         if self.plot.value != png:
             self.plot.value = png
-
-    @staticmethod
-    def _png(fig) -> bytes:
-        import io
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
-        return buf.getvalue()
 
     # -- saving and downloads --------------------------------------------------------------------
 
