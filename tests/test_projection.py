@@ -177,3 +177,28 @@ def test_income_change_before_the_start_applies_to_the_one_year_run_too():
     assert one["declared_income_monthly"] == 1_500_000
     assert one["contributions"] == year1["contributions"]
     assert one["contributions"]["jkk"] == 5892 * 15_000 * 12
+
+
+def test_leap_day_start_keeps_funded_months_and_contributions():
+    """A scenario starting on 29 February: year t starts 12 t calendar months later (28 February in a
+    common year, not 1 March), so funding until 31 August 2025 pays 12 months in year 1 and 6 in year 2
+    (cover months 12..17 begin on 28 Feb, 29 Mar, 29 Apr, 29 May, 29 Jun and 29 Jul 2025 and end by
+    28 August; month 18 ends on 28 September), and contributions follow those months."""
+    scen = load_scenario(BASE, CLOSED + ["assumptions.accidents.frequency_multiplier=0",
+                                         "scenario.start=2024-02-29", "budget.funded_until=2025-08-31"])
+    assert [projection.year_start(scen.start, t) for t in range(5)] == [
+        "2024-02-29", "2025-02-28", "2026-02-28", "2027-02-28", "2028-02-29"]
+    pf = from_workers([40], [True], [0], [1e6], [1.0], [0])
+    rows, coh = projection.project(scen, 3, portfolio=pf)
+    assert [r.funded_months for r in rows] == [12, 6, 0]
+    assert [r.date for r in rows] == ["2024-02-29", "2025-02-28", "2026-02-28"]
+    qm, _ = load_table("population_2023")
+    alive = [1.0, 1 - qm[40], 1.0]
+    # BPU contributions at a declared income of Rp 1,000,000: JKK 1% = Rp 10,000, JKM Rp 6,800 a month
+    for t, (months, n) in enumerate(zip([12, 6, 0], alive)):
+        assert rows[t].contributions["jkk"] == pytest.approx(n * months * 10_000, rel=1e-12)
+        assert rows[t].contributions["jkm"] == pytest.approx(n * months * 6_800, rel=1e-12)
+        assert rows[t].budget["required"] == pytest.approx(n * months * 16_800, rel=1e-12)
+    out = projection.run_projection(scen, 3, 10)
+    assert [r["funded_months"] for r in out["rows"]] == [12, 6, 0]
+    assert [r["start"] for r in out["rows"]] == ["2024-02-29", "2025-02-28", "2026-02-28"]

@@ -19,11 +19,9 @@ is left out) and the JHT credited return year by year (:mod:`sim.analyses.jht`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
-
 import numpy as np
 
-from ..common.months import funded_in_period
+from ..common.months import add_months, funded_in_period
 from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio, concat, expected_cells
 from ..law import contributions
@@ -35,11 +33,10 @@ PERCENTILES = (5, 25, 50, 75, 95)
 
 
 def year_start(start: str, t: int) -> str:
-    d = date.fromisoformat(start)
-    try:
-        return d.replace(year=d.year + t).isoformat()
-    except ValueError:  # 29 February
-        return date(d.year + t, 3, 1).isoformat()
+    """The first day of projected year *t*: ``12 t`` calendar months after *start*
+    (:func:`sim.common.months.add_months`, so a 29 February start gives 28 February in a common
+    year, the day cover month ``12 t`` begins; never 1 March, which would shift funded months)."""
+    return add_months(start, 12 * int(t)).isoformat()
 
 
 @dataclass
