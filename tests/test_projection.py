@@ -202,3 +202,58 @@ def test_leap_day_start_keeps_funded_months_and_contributions():
     out = projection.run_projection(scen, 3, 10)
     assert [r["funded_months"] for r in out["rows"]] == [12, 6, 0]
     assert [r["start"] for r in out["rows"]] == ["2024-02-29", "2025-02-28", "2026-02-28"]
+
+
+def test_merged_cells_have_the_claims_and_decrements_of_the_cells():
+    """merge_cells against the cells it merges: same members, the same claim model figures, the same
+    exact distribution and decrements, on cells of many memberships (all JKM classes and cells
+    straddling the waiting period and 36 months), two incomes and part-year cover."""
+    from sim.inputs.portfolio import concat, expected_cells
+    from sim.risk import aggregate, claims
+    scen = load_scenario(BASE)
+    bands, occ = scen.param("assumptions.portfolio.age_bands"), scen.param("assumptions.portfolio.occupation_mix")
+    for exposure in (1.0, 7 / 12):
+        parts = [expected_cells(300.0, inc, 0.6, bands, occ, m) for m in (0, 1.5, 12, 24, 30, 36, 60, 120, 30, 1.5)
+                 for inc in (1e6, 2.5e6)]
+        pf = concat(parts)
+        pf.exposure[:] = exposure
+        a = claims.Assumptions.from_scenario(scen)
+        merged, inv = projection.merge_cells(pf, a.waiting_months, a.scholarship_min_months)
+        # classes: memberships 0, 1.5, 30 (each straddles a bound), 12 and 24 (full cash), 36 and more
+        assert merged.count.size == pf.count.size * 5 // 10
+        assert np.allclose(np.bincount(inv, weights=pf.count), merged.count, rtol=1e-14)
+        for f in ("age", "male", "occupation", "income", "exposure"):
+            assert np.array_equal(getattr(merged, f)[inv], getattr(pf, f))
+        shares = lambda p: claims.jkm_shares_of_cells(p.membership, p.exposure, a.waiting_months,  # noqa: E731
+                                                      a.scholarship_min_months)
+        assert np.array_equal(shares(merged)[inv], shares(pf))
+        m1, m2 = claims.build(scen, pf, a), claims.build(scen, merged, a)
+        for prog in ("jkk", "jkm"):
+            assert m2.expected_count(prog) == pytest.approx(m1.expected_count(prog), rel=1e-12)
+            assert m2.expected_amount(prog) == pytest.approx(m1.expected_amount(prog), rel=1e-12)
+            assert m2.variance(prog) == pytest.approx(m1.variance(prog), rel=1e-12)
+        assert claims.scholarship_cost(a, m2) == pytest.approx(claims.scholarship_cost(a, m1), rel=1e-12)
+        d1, d2 = (aggregate.exact(m, 1e5, parts=("total",))["total"] for m in (m1, m2))
+        assert d1.offset == d2.offset and np.max(np.abs(d1.pmf - d2.pmf)) < 1e-14
+        assert [d2.quantile(q) for q in (0.5, 0.99, 0.995)] == [d1.quantile(q) for q in (0.5, 0.99, 0.995)]
+        assert np.array_equal(projection._stay(a, merged, 0.08, 65)[inv], projection._stay(a, pf, 0.08, 65))
+
+
+def test_merge_cells_of_a_roster_with_many_incomes_and_dates():
+    """Many distinct incomes and memberships (the sorting path of merge_cells): every cell's merged cell
+    has its age, sex, occupation, income, exposure and JKM shares, and the counts add up."""
+    from sim.risk import claims
+    rng = np.random.default_rng(7)
+    n = 6000
+    pf = from_workers(rng.integers(18, 65, n), rng.random(n) < 0.5, rng.integers(0, 9, n),
+                      rng.integers(1000, 3000, n) * 1000.0, rng.choice([1.0, 0.5], n), rng.integers(0, 60, n))
+    merged, inv = projection.merge_cells(pf, 3, 36)
+    assert merged.count.size < pf.count.size
+    assert np.allclose(np.bincount(inv, weights=pf.count), merged.count, rtol=1e-14)
+    for f in ("age", "male", "occupation", "income", "exposure"):
+        assert np.array_equal(getattr(merged, f)[inv], getattr(pf, f))
+    sh = lambda p: claims.jkm_shares_of_cells(p.membership, p.exposure, 3, 36)  # noqa: E731
+    assert np.array_equal(sh(merged)[inv], sh(pf))
+    # no two merged cells could have been one
+    key = np.column_stack([merged.age, merged.male, merged.occupation, merged.income, merged.exposure, sh(merged)])
+    assert np.unique(key, axis=0).shape[0] == merged.count.size

@@ -71,10 +71,11 @@ def test_scholarship_cost_equals_a_model_without_scholarship(roster_model):
 
 
 def test_projection_groups_do_not_grow_with_years(baseline):
-    rows, _ = project(baseline, 30, distributions=False)
+    rows, coh = project(baseline, 30, distributions=False)
     sizes = [len(r.model.groups) for r in rows]
     assert max(sizes) <= 4                           # JKK at one income + JKM: 1/4 waiting, full, scholarship
-    assert rows[-1].portfolio.count.size > 20 * rows[0].portfolio.count.size / 2
+    # nor do the cells: one per (age, sex, occupation, income, membership class), not per entry year
+    assert rows[-1].portfolio.count.size == rows[5].portfolio.count.size < coh.entry.size / 5
 
 
 def test_normal_cdf_against_math_and_scipy():

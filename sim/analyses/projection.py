@@ -55,22 +55,87 @@ class YearResult:
     funded_months: int = 12
 
 
-def _year_scenario(scen, t: int):
-    s = scen.at(year_start(scen.start, t))
+def _year_scenario(scen, t: int, at=None):
+    """*scen* seen on the start of year *t* (*at*: ``scen.at`` of that day when known), with the
+    medical mean inflated by ``(1 + medical_inflation)^t``."""
+    s = at if at is not None else scen.at(year_start(scen.start, t))
     infl = (1.0 + scen.param("assumptions.projection.medical_inflation")) ** t
     # the modelling cap stays put: it bounds the lattice, not the benefit (JKK medical care has no cap)
     return s.updated(params={"assumptions.accidents.medical_mean": s.param("assumptions.accidents.medical_mean") * infl})
 
 
-def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float,
-               probs=None) -> tuple[np.ndarray, np.ndarray]:
-    """(members still in force next year, members leaving during or at the end of the year) per cell."""
+def _stay(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float, probs=None) -> np.ndarray:
+    """Share of each cell's members still in force next year: neither dead (JKM or JKK death), totally
+    disabled nor lapsed, and below the exit age at the end of the year."""
     p_jkm, p_acc = probs if probs is not None else claims.probabilities(a, pf)
     mix = dict(zip(claims.CLAIM_TYPES, a.type_mix))
     stay = (1.0 - p_jkm - p_acc * (mix["death"] + mix["total"])) * (1.0 - lapse)
-    stay = np.where(pf.age + 1 >= exit_age, 0.0, stay)
-    nxt = pf.count * stay
+    return np.where(pf.age + 1 >= exit_age, 0.0, stay)
+
+
+def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: float,
+               probs=None) -> tuple[np.ndarray, np.ndarray]:
+    """(members still in force next year, members leaving during or at the end of the year) per cell."""
+    nxt = pf.count * _stay(a, pf, lapse, exit_age, probs)
     return nxt, pf.count - nxt
+
+
+def _codes(x) -> tuple[np.ndarray, int]:
+    """Small integer codes of the values of *x* (equal values, equal codes) and how many codes."""
+    x = np.asarray(x)
+    if x.dtype.kind in "biu":
+        lo = int(x.min())
+        return x.astype(np.int64) - lo, int(x.max()) - lo + 1
+    if np.all(x == x[0]):
+        return np.zeros(x.size, dtype=np.int64), 1
+    u, inv = np.unique(x, return_inverse=True)
+    return inv.ravel(), u.size
+
+
+def merge_cells(pf: Portfolio, waiting: float, min_sch: float) -> tuple[Portfolio, np.ndarray]:
+    """Cells of *pf* whose members have the same claims and decrements, merged: (merged portfolio,
+    index of each cell's merged cell).
+
+    Claim probabilities and decrements depend on a cell through its age, sex, occupation and
+    exposure, the JKK amount through its declared income, the JKM amount through the shares of its
+    deaths in the waiting period and after the scholarship's minimum membership
+    (:func:`sim.risk.claims.jkm_shares_of_cells`: *waiting*, *min_sch* months).  Cells that agree on
+    all of these are one cell with the summed count and the attributes of the first of them; cells
+    whose deaths all fall in one class (funeral only, full cash, with the scholarship) agree on the
+    shares whatever their membership, the others merge only with the same membership.  A projected
+    year's claims are then those of its cells computed on as many cells as there are distinct (age,
+    sex, occupation, income, membership class), not one per cell and entry year."""
+    C = pf.count.size
+    if C == 0:
+        return pf, np.zeros(0, dtype=np.int64)
+    sh = claims.jkm_shares_of_cells(pf.membership, pf.exposure, waiting, min_sch)
+    pure = sh == 1.0
+    mixed = ~pure.any(axis=1)
+    cls = np.argmax(pure, axis=1)
+    if mixed.any():        # between classes: one class per distinct membership
+        cls[mixed] = 3 + _codes(np.asarray(pf.membership, dtype=float)[mixed])[0]
+    cols = [_codes(x) for x in (pf.age, np.asarray(pf.male, dtype=np.int64), pf.occupation, pf.income, pf.exposure)]
+    cols.append((cls, int(cls.max()) + 1))
+    size = 1
+    for _, k in cols:
+        size *= k
+    if size <= 8 * C + 4096:       # a dense table of codes: no sort
+        code = np.ravel_multi_index(tuple(c for c, _ in cols), tuple(k for _, k in cols))
+        rank = np.zeros(size, dtype=np.int64)
+        rank[code] = 1
+        np.cumsum(rank, out=rank)
+        inv = rank[code] - 1
+        m = int(rank[-1])
+    else:
+        _, inv = np.unique(np.column_stack([c for c, _ in cols]), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        m = int(inv.max()) + 1
+    rep = np.empty(m, dtype=np.int64)
+    rep[inv[::-1]] = np.arange(C)[::-1]          # the first cell of each merged cell
+    count = np.bincount(inv, weights=pf.count, minlength=m)
+    merged = Portfolio(count, pf.age[rep], pf.male[rep], pf.occupation[rep], pf.income[rep], pf.exposure[rep],
+                       pf.membership[rep], source=pf.source)
+    return merged, inv
 
 
 @dataclass
@@ -88,13 +153,14 @@ class Cohort:
         return self.age0 + (t - self.entry)
 
 
-def _check_medical_inflation(scen, T: int) -> None:
-    """Refuse a projection whose inflated medical mean reaches the modelling cap in some year."""
+def _check_medical_inflation(scen, T: int, ats=None) -> None:
+    """Refuse a projection whose inflated medical mean reaches the modelling cap in some year
+    (*ats*: the scenario seen on each year's start, when known)."""
     from ..common.errors import InputError, Problem
     from ..inputs.scenario_checks import medical_mean_problem
     infl = 1.0 + scen.param("assumptions.projection.medical_inflation")
     for t in range(T):
-        s = scen.at(year_start(scen.start, t))
+        s = ats[t] if ats is not None else scen.at(year_start(scen.start, t))
         err = medical_mean_problem(*(s.param(f"assumptions.accidents.{n}") for n in
                                      ("medical_mean", "claim_type_mix", "medical_relativity", "medical_cap")),
                                    factor=infl ** t)
@@ -109,14 +175,15 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
             distributions: bool = True) -> tuple[list[YearResult], Cohort]:
     """Project *scen* over *years* years (default ``projection.years``); see the module docstring."""
     T = int(years or scen["projection.years"])
-    _check_medical_inflation(scen, T)          # before any work: every year's medical mean below the cap
+    ats = [scen.at(year_start(scen.start, t)) for t in range(T)]    # the scenario seen on each year's start
+    _check_medical_inflation(scen, T, ats)     # before any work: every year's medical mean below the cap
     pf0 = portfolio if portfolio is not None else build_portfolio(scen)
     n0 = float(pf0.workers)
     blocks = [(0, pf0)]
     until = scen.values.get("budget.funded_until")
     funded = [funded_in_period(scen.start, until, year_start(scen.start, t)) for t in range(T)]
     for t in range(1, T):
-        st = scen.at(year_start(scen.start, t))
+        st = ats[t]
         new = st.param("assumptions.projection.new_entrant_rate") * n0
         if new > 0 and funded[t] > 0:
             blocks.append((t, expected_cells(new, float(st["income.declared_monthly"]),
@@ -125,36 +192,42 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
                                              st.param("assumptions.portfolio.occupation_mix"))))
     cells = concat([b for _, b in blocks])
     entry = np.concatenate([np.full(b.count.size, e) for e, b in blocks])
+    C = entry.size
+    # C x T in column order: each year writes one contiguous column
     coh = Cohort(entry, cells.age.astype(int) - 0, cells.membership.astype(float),
-                 np.zeros((entry.size, T)), np.zeros((entry.size, T)), np.zeros((entry.size, T)))
-    n = np.where(entry == 0, cells.count.astype(float), 0.0)
+                 np.zeros((C, T), order="F"), np.zeros((C, T), order="F"), np.zeros((C, T), order="F"))
+    count = cells.count.astype(float)
+    ends = np.searchsorted(entry, np.arange(T), side="right")    # blocks in entry order: cells < ends[t] have joined
+    n = np.zeros(C)
     h = float(scen["simulation.lattice_unit"])
     rows = []
     for t in range(T):
-        n = np.where(entry == t, cells.count.astype(float), n) if t > 0 else n
-        st = _year_scenario(scen, t)
-        income = float(st["income.declared_monthly"])
-        act = np.flatnonzero((entry <= t) & (n > 1e-12))
-        inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, income)
-        pf = Portfolio(n[act], coh.age(t)[act], cells.male[act], cells.occupation[act], inc,
-                       np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * (t - entry[act]),
-                       source=cells.source)
+        lo = int(ends[t - 1]) if t > 0 else 0
+        n[lo:ends[t]] = count[lo:ends[t]]
+        st = _year_scenario(scen, t, ats[t])
+        act = np.flatnonzero(n[:ends[t]] > 1e-12)
+        since = t - entry[act]
+        inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, float(st["income.declared_monthly"]))
+        n_act = n[act]
+        cells_t = Portfolio(n_act, coh.age0[act] + since, cells.male[act], cells.occupation[act], inc,
+                            np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * since, source=cells.source)
         a = claims.Assumptions.from_scenario(st)
+        pf, inv = merge_cells(cells_t, a.waiting_months, a.scholarship_min_months)
         probs = claims.probabilities(a, pf)
         model = claims.build(st, pf, a, probs)
         contrib, budget = money(st, pf, 12)
         sch = claims.scholarship_cost(a, model)
         dist = aggregate.exact(model, h, parts=("total",)) if distributions else {}
         # members die, lapse and retire whether or not they are covered (the claims' probabilities
-        # serve when the whole year is covered)
+        # serve when the whole year is covered); merged cells share their members' decrements
         whole = funded[t] / 12.0 == 1.0
-        nxt, ex = _decrement(a, pf if whole else replace(pf, exposure=np.ones(act.size)),
-                             st.param("assumptions.projection.lapse_rate"), st.param("assumptions.projection.exit_age"),
-                             probs if whole else None)
-        coh.n_start[act, t] = n[act]
-        coh.n_end[act, t] = nxt
-        coh.exits[act, t] = ex
-        n = n.copy()
+        stay = _stay(a, pf if whole else replace(pf, exposure=np.ones(pf.count.size)),
+                     st.param("assumptions.projection.lapse_rate"), st.param("assumptions.projection.exit_age"),
+                     probs if whole else None)
+        nxt = n_act * stay[inv]
+        coh.n_start[:, t][act] = n_act
+        coh.n_end[:, t][act] = nxt
+        coh.exits[:, t][act] = n_act - nxt
         n[act] = nxt
         rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, dist, sch, funded[t]))
     return rows, coh
