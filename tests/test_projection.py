@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.analyses import jht, projection
+from sim.analyses import cells, jht, projection
 from sim.analyses.model import run
 from sim.inputs.portfolio import from_workers
 from sim.inputs.scenario import load_scenario
@@ -218,7 +218,7 @@ def test_merged_cells_have_the_claims_and_decrements_of_the_cells():
         pf = concat(parts)
         pf.exposure[:] = exposure
         a = claims.Assumptions.from_scenario(scen)
-        merged, inv = projection.merge_cells(pf, a.waiting_months, a.scholarship_min_months)
+        merged, inv = cells.merge_cells(pf, a.waiting_months, a.scholarship_min_months)
         # classes: memberships 0, 1.5, 30 (each straddles a bound), 12 and 24 (full cash), 36 and more
         assert merged.count.size == pf.count.size * 5 // 10
         assert np.allclose(np.bincount(inv, weights=pf.count), merged.count, rtol=1e-14)
@@ -247,7 +247,7 @@ def test_merge_cells_of_a_roster_with_many_incomes_and_dates():
     n = 6000
     pf = from_workers(rng.integers(18, 65, n), rng.random(n) < 0.5, rng.integers(0, 9, n),
                       rng.integers(1000, 3000, n) * 1000.0, rng.choice([1.0, 0.5], n), rng.integers(0, 60, n))
-    merged, inv = projection.merge_cells(pf, 3, 36)
+    merged, inv = cells.merge_cells(pf, 3, 36)
     assert merged.count.size < pf.count.size
     assert np.allclose(np.bincount(inv, weights=pf.count), merged.count, rtol=1e-14)
     for f in ("age", "male", "occupation", "income", "exposure"):

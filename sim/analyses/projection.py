@@ -28,6 +28,7 @@ from ..law import contributions
 from ..law.contributions import money, programs_of
 from ..risk import aggregate, claims
 from . import scholarship_cash
+from .cells import merge_cells
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -78,64 +79,6 @@ def _decrement(a: claims.Assumptions, pf: Portfolio, lapse: float, exit_age: flo
     """(members still in force next year, members leaving during or at the end of the year) per cell."""
     nxt = pf.count * _stay(a, pf, lapse, exit_age, probs)
     return nxt, pf.count - nxt
-
-
-def _codes(x) -> tuple[np.ndarray, int]:
-    """Small integer codes of the values of *x* (equal values, equal codes) and how many codes."""
-    x = np.asarray(x)
-    if x.dtype.kind in "biu":
-        lo = int(x.min())
-        return x.astype(np.int64) - lo, int(x.max()) - lo + 1
-    if np.all(x == x[0]):
-        return np.zeros(x.size, dtype=np.int64), 1
-    u, inv = np.unique(x, return_inverse=True)
-    return inv.ravel(), u.size
-
-
-def merge_cells(pf: Portfolio, waiting: float, min_sch: float) -> tuple[Portfolio, np.ndarray]:
-    """Cells of *pf* whose members have the same claims and decrements, merged: (merged portfolio,
-    index of each cell's merged cell).
-
-    Claim probabilities and decrements depend on a cell through its age, sex, occupation and
-    exposure, the JKK amount through its declared income, the JKM amount through the shares of its
-    deaths in the waiting period and after the scholarship's minimum membership
-    (:func:`sim.risk.claims.jkm_shares_of_cells`: *waiting*, *min_sch* months).  Cells that agree on
-    all of these are one cell with the summed count and the attributes of the first of them; cells
-    whose deaths all fall in one class (funeral only, full cash, with the scholarship) agree on the
-    shares whatever their membership, the others merge only with the same membership.  A projected
-    year's claims are then those of its cells computed on as many cells as there are distinct (age,
-    sex, occupation, income, membership class), not one per cell and entry year."""
-    C = pf.count.size
-    if C == 0:
-        return pf, np.zeros(0, dtype=np.int64)
-    sh = claims.jkm_shares_of_cells(pf.membership, pf.exposure, waiting, min_sch)
-    pure = sh == 1.0
-    mixed = ~pure.any(axis=1)
-    cls = np.argmax(pure, axis=1)
-    if mixed.any():        # between classes: one class per distinct membership
-        cls[mixed] = 3 + _codes(np.asarray(pf.membership, dtype=float)[mixed])[0]
-    cols = [_codes(x) for x in (pf.age, np.asarray(pf.male, dtype=np.int64), pf.occupation, pf.income, pf.exposure)]
-    cols.append((cls, int(cls.max()) + 1))
-    size = 1
-    for _, k in cols:
-        size *= k
-    if size <= 8 * C + 4096:       # a dense table of codes: no sort
-        code = np.ravel_multi_index(tuple(c for c, _ in cols), tuple(k for _, k in cols))
-        rank = np.zeros(size, dtype=np.int64)
-        rank[code] = 1
-        np.cumsum(rank, out=rank)
-        inv = rank[code] - 1
-        m = int(rank[-1])
-    else:
-        _, inv = np.unique(np.column_stack([c for c, _ in cols]), axis=0, return_inverse=True)
-        inv = inv.ravel()
-        m = int(inv.max()) + 1
-    rep = np.empty(m, dtype=np.int64)
-    rep[inv[::-1]] = np.arange(C)[::-1]          # the first cell of each merged cell
-    count = np.bincount(inv, weights=pf.count, minlength=m)
-    merged = Portfolio(count, pf.age[rep], pf.male[rep], pf.occupation[rep], pf.income[rep], pf.exposure[rep],
-                       pf.membership[rep], source=pf.source)
-    return merged, inv
 
 
 @dataclass
@@ -207,7 +150,8 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         st = _year_scenario(scen, t, ats[t])
         act = np.flatnonzero(n[:ends[t]] > 1e-12)
         since = t - entry[act]
-        inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, float(st["income.declared_monthly"]))
+        income = float(st["income.declared_monthly"])
+        inc = cells.income[act] if (t == 0 and not scen["income.changes"]) else np.full(act.size, income)
         n_act = n[act]
         cells_t = Portfolio(n_act, coh.age0[act] + since, cells.male[act], cells.occupation[act], inc,
                             np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * since, source=cells.source)
