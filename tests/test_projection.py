@@ -257,3 +257,17 @@ def test_merge_cells_of_a_roster_with_many_incomes_and_dates():
     # no two merged cells could have been one
     key = np.column_stack([merged.age, merged.male, merged.occupation, merged.income, merged.exposure, sh(merged)])
     assert np.unique(key, axis=0).shape[0] == merged.count.size
+
+
+@pytest.mark.parametrize("paths", [1, 2, 3, 1000, 5000])
+def test_sampled_totals_are_the_inversion_of_each_years_distribution(proj, paths):
+    """sample_totals (search in increasing order) against the plain inversion path by path."""
+    _, rows, _ = proj
+    got = projection.sample_totals(rows, paths, seed=11)
+    rng = np.random.default_rng([11, 3])
+    for j, r in enumerate(rows):
+        d = r.exact["total"]
+        cdf = np.cumsum(d.pmf)
+        u = rng.random(paths)
+        want = [(d.offset + min(int(np.searchsorted(cdf, x * cdf[-1], side="right")), cdf.size - 1)) * d.h for x in u]
+        assert np.array_equal(got[:, j], want)
