@@ -271,3 +271,10 @@ def test_sampled_totals_are_the_inversion_of_each_years_distribution(proj, paths
         u = rng.random(paths)
         want = [(d.offset + min(int(np.searchsorted(cdf, x * cdf[-1], side="right")), cdf.size - 1)) * d.h for x in u]
         assert np.array_equal(got[:, j], want)
+
+
+def test_percentiles_of_a_sorted_copy_are_numpys():
+    rng = np.random.default_rng(3)
+    x = np.round(rng.lognormal(0, 1, (10_001, 3)), 2)          # ties included
+    for j in range(3):
+        assert np.array_equal(projection._percentiles(x[:, j]), np.percentile(x[:, j], projection.PERCENTILES))

@@ -254,7 +254,7 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
         if cum_s is not None:
             row["cumulative_contributions"] = float(cum_c[j])
             row["cumulative_claims_percentiles"] = {str(p): float(v) for p, v in
-                                                    zip(PERCENTILES, np.percentile(cum_s[:, j], PERCENTILES))}
+                                                    zip(PERCENTILES, _percentiles(cum_s[:, j]))}
             row["prob_cumulative_claims_exceed_contributions"] = float(np.mean(cum_s[:, j] > cum_c[j]))
         if jht:
             row["jht"] = {k: (v[j] if not isinstance(v, dict) else {q: float(x[j]) for q, x in v.items()})
@@ -274,9 +274,15 @@ def first_scholarship_year(rows: list[YearResult]) -> int | None:
 RETIREMENT_AGES_SHOWN = (20, 30, 40, 50)
 
 
+def _percentiles(x: np.ndarray) -> np.ndarray:
+    """:data:`PERCENTILES` of the numbers *x* (``np.percentile``, linear interpolation), taken from a
+    sorted copy: the same values, and for 10^5 paths half the time of selecting in a strided column."""
+    return np.percentile(np.sort(x), PERCENTILES)
+
+
 def _column_percentiles(x: np.ndarray) -> dict[str, np.ndarray]:
     """:data:`PERCENTILES` of each column of *x* (paths x years), a column at a time (no copy of x)."""
-    cols = np.array([np.percentile(x[:, j], PERCENTILES) for j in range(x.shape[1])]).reshape(-1, len(PERCENTILES))
+    cols = np.array([_percentiles(x[:, j]) for j in range(x.shape[1])]).reshape(-1, len(PERCENTILES))
     return {str(p): cols[:, i] for i, p in enumerate(PERCENTILES)}
 
 
@@ -316,7 +322,7 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
         d = float(jht.balance_at_retirement(age, level, det_r, ret_age)[0])
         s_ = sto_bal[age] if age in sto_bal else jht.balance_at_retirement(age, level, sto_r, ret_age)
         at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
-                            "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, np.percentile(s_, PERCENTILES))}}
+                            "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, _percentiles(s_))}}
     return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto_fund}
 
 
