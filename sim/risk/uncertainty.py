@@ -41,7 +41,7 @@ import numpy as np
 from numpy import fft as sfft     # numpy's, as sim.risk.aggregate: no scipy import on `run` (0.3 s)
 
 from ..inputs.uncertainty_spec import Spec, parse_spec
-from . import aggregate, claims, montecarlo
+from . import aggregate, claims, mixture_cf, montecarlo
 
 FACTORS = ("mortality_level", "accident_frequency", "medical_cost", "age_shift", "scholarship_take_up")
 MAX_GRID = 2 ** 18
@@ -120,46 +120,88 @@ def conditional_model(scen, pf, theta: dict, a0: claims.Assumptions | None = Non
     return claims.ClaimModel(groups, model.enabled)
 
 
-def _moments(groups, factor):
-    """Mean and variance of the groups' total with every probability times *factor* (vectorised)."""
-    mean = np.zeros_like(factor)
-    var = np.zeros_like(factor)
-    for g in groups:
-        m1, m2 = g.severity.mean(), g.severity.second_moment()
-        p = np.minimum(np.multiply.outer(factor, g.prob), 1.0)
-        mean += (p @ g.count) * m1
-        var += (p * m2 - p * p * m1 * m1) @ g.count
-    return mean, var
-
-
 def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
             spec: dict[str, Spec] | None = None, reference: bool | None = None) -> dict[str, aggregate.Distribution]:
     """Predictive distributions (``jkk``, ``jkm``, ``total``) mixed over the parameter doubt.
 
-    *reference*: ``True`` evaluates every group's series afresh at every factor node, ``False``
-    scales one series per group across the nodes, ``None`` (default) the cheaper of the two for the
-    portfolio (:func:`_log_cfs`; equal up to round-off, tests compare them)."""
+    The claim model is built once; at the nodes ``(m, u)`` only the severities change (JKK by income
+    from :func:`claims.jkk_severity`, JKM by shares from :func:`claims.jkm_severity_of_shares`) and
+    at the age shifts only the JKM probabilities.  The transforms are computed on the frequencies
+    where the mixture is above 1e-15, claim amounts by component, one series per group for every
+    factor node (:mod:`sim.risk.mixture_cf`; the distribution function within about 1e-14 of the
+    full computation).  *reference* ``True``: the full computation instead, every group's series
+    afresh at every node on the whole grid, every severity by its own FFT (tests compare them)."""
     sp = spec or specs(scen, pf.source == "synthetic")
     h = aggregate.lattice_unit(model, float(h or scen["simulation.lattice_unit"]))
     a0 = claims.Assumptions.from_scenario(scen)
     (fx, fw), (ax, aw), (mx, mw), (sx, sw), (ux, uw) = (nodes(sp[k], k == "age_shift") for k in FACTORS)
-    # JKK groups (severities by m, u) and JKM groups (probabilities by s, severities by u)
-    jkk = {(i, j): claims.build(scen, pf, _assumptions(a0, m, u)).of("jkk") for i, m in enumerate(mx)
-           for j, u in enumerate(ux)}
-    jkm_sev = {j: claims.build(scen, pf, _assumptions(a0, 1.0, u)).of("jkm") for j, u in enumerate(ux)}
-    jkm_p = [[g.prob for g in claims.build(scen, _shifted(pf, s), a0).of("jkm")] for s in sx]
-    # the window covers every combination of nodes with weight at least WINDOW_WEIGHT
+    on = {p: bool(model.enabled.get(p)) for p in ("jkk", "jkm")}
+    if reference:
+        jkk = {(i, j): claims.build(scen, pf, _assumptions(a0, m, u)).of("jkk") for i, m in enumerate(mx)
+               for j, u in enumerate(ux)}
+        jkm_sev = {j: claims.build(scen, pf, _assumptions(a0, 1.0, u)).of("jkm") for j, u in enumerate(ux)}
+        jkm_p = [[g.prob for g in claims.build(scen, _shifted(pf, s), a0).of("jkm")] for s in sx]
+        sev = {("jkk", i, j): [g.severity for g in jkk[(i, j)]] for (i, j) in jkk}
+        sev.update({("jkm", j): [g.severity for g in jkm_sev[j]] for j in jkm_sev})
+        jkk_groups, jkm_groups = jkk[(0, 0)], jkm_sev[0]
+    else:
+        base = claims.build(scen, pf, a0)
+        jkk_groups, jkm_groups = base.of("jkk"), base.of("jkm")
+        sev = {("jkk", i, j): [claims.jkk_severity(_assumptions(a0, m, u), g.basis[1]) for g in jkk_groups]
+               for i, m in enumerate(mx) for j, u in enumerate(ux)}
+        sev.update({("jkm", j): [claims.jkm_severity_of_shares(_assumptions(a0, 1.0, u), *g.basis[1:])
+                                 for g in jkm_groups] for j, u in enumerate(ux)})
+        jkm_p = [[g.prob for g in (jkm_groups if s == 0 else claims.build(scen, _shifted(pf, s), a0).of("jkm"))]
+                 for s in sx]
+    if any(len(p) != len(jkm_groups) for p in jkm_p):
+        raise ValueError("the age shift changed the JKM groups")
+    M, h, win = _window(h, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw))
+    if reference:
+        cf = _reference_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw), h, M)
+    else:
+        cf = _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw), h, M)
+    out = {}
+    for prog in ("jkk", "jkm", "total"):
+        if prog != "total" and not on[prog] or prog == "total" and not (on["jkk"] or on["jkm"]):
+            out[prog] = aggregate.Distribution(h, 0, np.ones(1))
+            continue
+        f = sfft.irfft(cf[prog], M)
+        lo = win[prog][0]
+        f = np.roll(f, -(lo % M))
+        np.maximum(f, 0.0, out=f)
+        f /= f.sum()
+        out[prog] = aggregate.Distribution(h, lo, f)
+    return out
+
+
+def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w):
+    """Grid length, lattice step and window ``(lo, hi)`` per programme: every combination of nodes
+    with weight at least WINDOW_WEIGHT within ``[mean - 8 sd, mean + 10 sd + largest claim]``."""
+    (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw) = x, w
     largest = h
-    for j in range(ux.size):
-        for g in [g for i in range(mx.size) for g in jkk[(i, j)]] + jkm_sev[j]:
-            largest = max(largest, g.severity.max_amount())
+    for key, sevs in sev.items():
+        for s in sevs:
+            largest = max(largest, s.max_amount())
+    # node sums of every group once: S1 = sum n q, S2 = sum n q^2 (q = min(x p, 1))
+    jkk_s = [mixture_cf.node_sums(g.count, g.prob, ax) for g in jkk_groups]
+    jkm_s = [[mixture_cf.node_sums(g.count, p, fx) for g, p in zip(jkm_groups, ps)] for ps in jkm_p]
+
+    def moments(sums, sevs, n_nodes):
+        if not sevs:
+            return np.zeros(n_nodes), np.zeros(n_nodes)
+        m1 = np.array([s.mean() for s in sevs])
+        m2 = np.array([s.second_moment() for s in sevs])
+        S1 = np.array([a for a, _ in sums])
+        S2 = np.array([b for _, b in sums])
+        return m1 @ S1, m2 @ S1 - (m1 * m1) @ S2
+
     win = {p: (np.inf, -np.inf) for p in ("jkk", "jkm", "total")}
     for j, wu in enumerate(uw):
-        mk = [_moments(jkk[(i, j)], ax) for i in range(mx.size)]
+        mk = [moments(jkk_s, sev[("jkk", i, j)], ax.size) for i in range(mx.size)]
         jm = np.concatenate([k[0] for k in mk])
         jv = np.concatenate([k[1] for k in mk])
         jw = wu * np.outer(mw, aw).ravel()
-        mk = [_moments([replace(g, prob=p) for g, p in zip(jkm_sev[j], jkm_p[si])], fx) for si in range(sx.size)]
+        mk = [moments(jkm_s[si], sev[("jkm", j)], fx.size) for si in range(sx.size)]
         km = np.concatenate([k[0] for k in mk])
         kv = np.concatenate([k[1] for k in mk])
         kw = wu * np.outer(sw, fw).ravel()
@@ -177,117 +219,77 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
         h *= k
         win = {p: (lo // k, -(-hi // k)) for p, (lo, hi) in win.items()}
         span = max(hi - lo for lo, hi in win.values())
-    M = int(aggregate.next_fast_len(max(span, 64)))
-    on = {p: bool(model.enabled.get(p)) for p in ("jkk", "jkm")}
-    cf = {p: np.zeros(M // 2 + 1, dtype=complex) for p in ("jkk", "jkm", "total")}
-    ones = np.ones(M // 2 + 1, dtype=complex)
-    jkm_done: dict = {}
+    return int(aggregate.next_fast_len(max(span, 64))), h, win
+
+
+def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M):
+    """The mixture's transforms (``jkk``, ``jkm``, ``total`` on the rfft grid) by :mod:`mixture_cf`."""
+    (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw) = x, w
+    tr = mixture_cf.Transforms(h, M)
+    n_freq = M // 2 + 1
+    cases = {}
+    if on["jkk"]:
+        cases["jkk"] = {j: [(wm, [(g.count, g.prob, s) for g, s in zip(jkk_groups, sev[("jkk", i, j)])])
+                            for i, wm in enumerate(mw)] for j in range(ux.size)}
+    if on["jkm"]:
+        # take-up nodes with the same JKM severities (no scholarship in force) share their mixture
+        first = {}
+        for j in range(ux.size):
+            first.setdefault(tuple(sev[("jkm", j)]), j)
+        cases["jkm"] = {j: [(ws, [(g.count, p[gi], s) for gi, (g, s) in enumerate(zip(jkm_groups, sev[("jkm", j)]))])
+                            for ws, p in zip(sw, jkm_p)] for j in set(first.values())}
+        alias = {j: first[tuple(sev[("jkm", j)])] for j in range(ux.size)}
+    nodes_of = {"jkk": (ax, aw), "jkm": (fx, fw)}
+    k, part = {}, {}
+    for prog, by_u in cases.items():
+        xn, wn = nodes_of[prog]
+        k[prog] = tr.frequencies([c for cs in by_u.values() for c in cs], xn, wn)
+        on_k = tr.on(k[prog])
+        part[prog] = {j: sum(wv * on_k.mixed(groups, xn, wn) for wv, groups in cs) for j, cs in by_u.items()}
+    cf = {p: np.zeros(n_freq, dtype=complex) for p in ("jkk", "jkm", "total")}
+    if "jkk" in part:
+        cf["jkk"][k["jkk"]] = sum(wu * part["jkk"][j] for j, wu in enumerate(uw))
+    if "jkm" in part:
+        cf["jkm"][k["jkm"]] = sum(wu * part["jkm"][alias[j]] for j, wu in enumerate(uw))
+    if "jkk" in part and "jkm" in part:
+        both = np.intersect1d(k["jkk"], k["jkm"], assume_unique=True)
+        ik, im = np.searchsorted(k["jkk"], both), np.searchsorted(k["jkm"], both)
+        cf["total"][both] = sum(wu * part["jkk"][j][ik] * part["jkm"][alias[j]][im] for j, wu in enumerate(uw))
+    elif part:
+        cf["total"] = cf["jkk" if "jkk" in part else "jkm"]
+    return cf
+
+
+def _reference_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M):
+    """The mixture's transforms the plain way: every severity by its own FFT, every group's series
+    afresh at every node (:func:`aggregate.log_series`) on the whole grid."""
+    (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw) = x, w
+    n_freq = M // 2 + 1
+    ones = np.ones(n_freq, dtype=complex)
+    cf = {p: np.zeros(n_freq, dtype=complex) for p in ("jkk", "jkm", "total")}
+
+    def mixed(counts, probs, sevs, xs, ws):
+        ds = [aggregate._severity_cf(s, h, "mean", M) - 1.0 for s in sevs]
+        out = np.zeros(n_freq, dtype=complex)
+        for xi, wi in zip(xs, ws):
+            L = np.zeros(n_freq, dtype=complex)
+            for n, p, d in zip(counts, probs, ds):
+                L += aggregate.log_series(n, np.minimum(xi * np.asarray(p, dtype=float), 1.0), d)
+            out += wi * np.exp(L)
+        return out
+
     for j, wu in enumerate(uw):
-        ck = np.zeros(M // 2 + 1, dtype=complex) if on["jkk"] else ones
+        ck = ones
         if on["jkk"]:
-            for i, wm in enumerate(mw):
-                gs = jkk[(i, j)]
-                ds = [aggregate._severity_cf(g.severity, h, "mean", M) - 1.0 for g in gs]
-                L = _log_cfs([g.count for g in gs], [g.prob for g in gs], ds, ax, M, reference)
-                for La, wa in zip(L, aw):
-                    ck += wm * wa * np.exp(La)
-        key = tuple(g.severity for g in jkm_sev[j])
-        if key in jkm_done:          # the same JKM severities as another take-up node (no scholarship in force)
-            cm = jkm_done[key]
-        else:
-            cm = jkm_done[key] = _jkm_mixture(on["jkm"], jkm_sev[j], jkm_p, fx, fw, sw, h, M, reference)
+            ck = sum(wm * mixed([g.count for g in jkk_groups], [g.prob for g in jkk_groups], sev[("jkk", i, j)], ax, aw)
+                     for i, wm in enumerate(mw))
+        cm = ones
+        if on["jkm"]:
+            cm = sum(ws * mixed([g.count for g in jkm_groups], ps, sev[("jkm", j)], fx, fw) for ws, ps in zip(sw, jkm_p))
         cf["jkk"] += wu * ck
         cf["jkm"] += wu * cm
         cf["total"] += wu * ck * cm
-    out = {}
-    for prog in ("jkk", "jkm", "total"):
-        if prog != "total" and not on[prog] or prog == "total" and not (on["jkk"] or on["jkm"]):
-            out[prog] = aggregate.Distribution(h, 0, np.ones(1))
-            continue
-        f = sfft.irfft(cf[prog], M)
-        lo = win[prog][0]
-        f = np.roll(f, -(lo % M))
-        np.maximum(f, 0.0, out=f)
-        f /= f.sum()
-        out[prog] = aggregate.Distribution(h, lo, f)
-    return out
-
-
-def _jkm_mixture(on, groups, probs_by_shift, fx, fw, sw, h, M, reference=None):
-    """``sum_{f,s} w_f w_s phi_JKM(f, s)`` for one set of JKM severities."""
-    if not on:
-        return np.ones(M // 2 + 1, dtype=complex)
-    cm = np.zeros(M // 2 + 1, dtype=complex)
-    ds = [aggregate._severity_cf(g.severity, h, "mean", M) - 1.0 for g in groups]
-    for si, ws in enumerate(sw):
-        L = _log_cfs([g.count for g in groups], probs_by_shift[si], ds, fx, M, reference)
-        for Lf, wf in zip(L, fw):
-            cm += ws * wf * np.exp(Lf)
-    return cm
-
-
-def _log_cfs(counts, probs, ds, factors, M, reference=None) -> np.ndarray:
-    """``L[i] = sum_g sum_c n_gc log(1 + min(x_i p_gc, 1) d_g)`` for every factor node ``x_i``: the
-    log characteristic function of the groups' total with every claim probability scaled by ``x_i``
-    (rows: nodes; *ds*: each group's ``psi - 1`` on the rfft grid of length *M*).
-
-    Fast path (module docstring of :mod:`sim.risk.aggregate`): for the cells with ``x_max p < 1/4``
-    the series' power sums scale as ``A_k(x p) = x^k A_k(p)``, so with the coefficients
-    ``c_k`` of :func:`aggregate.series` at ``x_max p`` (enough terms for the largest node, hence for
-    every node) ``L_i = sum_k (x_i / x_max)^k T_k`` where ``T_k = sum_g c_gk d_g^k`` is summed over the
-    groups once, not once per node.  Cells with ``x_max p >= 1/4`` keep the exact per-node treatment
-    of :func:`aggregate.log_series` (``log1p`` for ``min(x p, 1) >= 1/4``).  Equal to the per-node
-    path (every group's series afresh at every node) up to round-off.
-
-    Cost in passes over the grid, ``K`` terms, ``G`` groups, ``N`` nodes: about ``K (3 G + 2 N)``
-    here against ``2 N G K'`` per node, ``K'`` the terms a node needs (about ``0.65 K`` for the
-    default gamma nodes): *reference* ``None`` picks the cheaper (a synthetic portfolio's single
-    group per programme stays per node; a real roster's dozens of income groups take the fast
-    path); ``True`` or ``False`` forces the per-node or the fast path (tests compare them)."""
-    factors = np.asarray(factors, dtype=float)
-    out = np.zeros((factors.size, M // 2 + 1), dtype=complex)
-    xmax = float(factors.max())
-    G, N = len(ds), factors.size
-    if reference is None:
-        reference = not 3 * G + 2 * N < 1.3 * N * G
-    if reference or xmax <= 0:
-        for i, x in enumerate(factors):
-            for n, p, d in zip(counts, probs, ds):
-                out[i] += aggregate.log_series(n, np.minimum(x * np.asarray(p, dtype=float), 1.0), d)
-        return out
-    series = []
-    for n, p, d in zip(counts, probs, ds):
-        n = np.asarray(n, dtype=float)
-        p = np.asarray(p, dtype=float)
-        fast = xmax * p < 0.25
-        if not fast.all():          # probabilities near or beyond the series' bound: per node, exactly
-            ns, ps = n[~fast], p[~fast]
-            for i, x in enumerate(factors):
-                out[i] += aggregate.log_series(ns, np.minimum(x * ps, 1.0), d)
-        series.append((aggregate.series(n[fast], xmax * p[fast])[2], d))
-    K = max((c.size for c, _ in series), default=0)
-    if K == 0:
-        return out
-    # T_k = sum_g c_gk d_g^k, on float views (a real coefficient times a complex array, no BLAS)
-    T = np.zeros((K, M // 2 + 1), dtype=complex)
-    Tf = T.view(float)
-    buf = np.empty(2 * (M // 2 + 1))
-    for coef, d in series:
-        dk = d.copy()
-        for k, c in enumerate(coef):
-            if k:
-                dk *= d                                         # d^(k+1)
-            Tf[k] += np.multiply(dk.view(float), c, out=buf)
-    # L_i = sum_k r_i^k T_k, r_i = x_i / x_max <= 1, by Horner on the float view
-    of = out.view(float)
-    for i, r in enumerate(factors / xmax):
-        acc = Tf[K - 1].copy()
-        for k in range(K - 2, -1, -1):
-            acc *= r
-            acc += Tf[k]
-        acc *= r
-        of[i] += acc
-    return out
+    return cf
 
 
 def summary(dists: dict, contributions: dict, spec: dict[str, Spec]) -> dict:
