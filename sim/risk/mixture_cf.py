@@ -56,7 +56,44 @@ def node_sums(count, prob, x) -> tuple[np.ndarray, np.ndarray]:
     """``S1_i = sum_c n_c q_ic`` and ``S2_i = sum_c n_c q_ic^2``, ``q_ic = min(x_i p_c, 1)``, for every node."""
     n = np.asarray(count, dtype=float)
     q = np.minimum(np.multiply.outer(np.asarray(x, dtype=float), np.asarray(prob, dtype=float)), 1.0)
-    return np.einsum("ic,c->i", q, n), np.einsum("ic,ic,c->i", q, q, n)
+    s1 = np.einsum("ic,c->i", q, n)
+    q *= q
+    return s1, np.einsum("ic,c->i", q, n)
+
+
+class Cells:
+    """What the mixture needs of each group's cells (counts, probabilities) at factor nodes ``x``,
+    computed once per probability array however many severities share it."""
+
+    def __init__(self):
+        self._data: dict = {}
+
+    def _get(self, what, count, prob, x, fn):
+        key = (what, id(prob), id(count), tuple(np.asarray(x, dtype=float).tolist()))
+        v = self._data.get(key)
+        if v is None:
+            v = self._data[key] = (fn(), prob, count)      # keep the arrays alive: keys are their ids
+        return v[0]
+
+    def sums(self, count, prob, x) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`node_sums`."""
+        return self._get("sums", count, prob, x, lambda: node_sums(count, prob, x))
+
+    def series(self, count, prob, x):
+        """``None`` without claims, else (the cells with ``x_max p >= 1/4`` as (counts,
+        probabilities) or None, the coefficients of :func:`aggregate.series` at ``x_max p`` for the
+        others, their largest ``x_max p``)."""
+        def make():
+            n = np.asarray(count, dtype=float)
+            p = np.asarray(prob, dtype=float)
+            if not np.any((n > 0) & (p > 0)):
+                return None
+            xmax = float(np.max(x))
+            fast = xmax * p < 0.25
+            slow = None if fast.all() else (n[~fast], p[~fast])
+            coef = aggregate.series(n[fast], xmax * p[fast])[2]
+            return slow, coef, xmax * float(p[fast].max()) if fast.any() else 0.0
+        return self._get("series", count, prob, x, make)
 
 
 @lru_cache(maxsize=4)
@@ -90,12 +127,12 @@ class Transforms:
     """Claim-amount transforms on the lattice ``h`` (rfft grid of length ``M``) for one mixture,
     with the atoms' lattices and the medical costs' FFTs computed once."""
 
-    def __init__(self, h: float, M: int):
+    def __init__(self, h: float, M: int, cells: Cells | None = None):
         self.h, self.M = float(h), int(M)
+        self.cells = cells or Cells()
         self._atoms: dict = {}
         self._medical: dict = {}
         self._combined: dict = {}
-        self._sums: dict = {}
 
     # -- pieces of a severity ------------------------------------------------------------------
     def atoms(self, c: Component) -> tuple[np.ndarray, np.ndarray]:
@@ -115,14 +152,6 @@ class Transforms:
             v = self._medical[med] = aggregate._severity_cf_uncached(unit, self.h, "mean", self.M)
         return v
 
-    def sums(self, count, prob, x) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`node_sums`, once per probability array."""
-        key = (id(prob), id(count), tuple(x))
-        v = self._sums.get(key)
-        if v is None:
-            v = self._sums[key] = (node_sums(count, prob, x), prob, count)   # keep the arrays alive
-        return v[0]
-
     # -- which frequencies matter --------------------------------------------------------------
     def frequencies(self, cases, x, w, eps: float = EPS) -> np.ndarray:
         """Indices ``k`` (sorted) of the rfft frequencies where some case's mixture may exceed *eps*
@@ -132,7 +161,7 @@ class Transforms:
         keep = np.zeros(n_freq, dtype=bool)
         i0 = int(np.argmin(x))
         for _, groups in cases:
-            beta = np.array([np.subtract(*self.sums(n, p, x)) for n, p, _ in groups]).reshape(len(groups), x.size)
+            beta = np.array([np.subtract(*self.cells.sums(n, p, x)) for n, p, _ in groups]).reshape(len(groups), x.size)
             ref = beta[:, i0]
             pos = ref > 0
             if not pos.any():
@@ -241,22 +270,26 @@ class OnFrequencies:
         if xmax <= 0:
             return np.full(F, w.sum(), dtype=complex)
         r = x / xmax
+        live = [(n, p, sev, cells) for n, p, sev in groups
+                if (cells := self.tr.cells.series(n, p, x)) is not None]
+        G = len(live)
+        if not 3 * G + 2 * N < 1.3 * N * G:
+            # few groups (a synthetic portfolio): every group's series afresh at every node is cheaper
+            for n, p, sev, _ in live:
+                d = self.psi(sev) - 1.0
+                q = np.asarray(p, dtype=float)
+                for i, xi in enumerate(x):
+                    L[i] += aggregate.log_series(n, np.minimum(xi * q, 1.0), d)
+            live = []
         series = []
-        for n, p, sev in groups:
-            n = np.asarray(n, dtype=float)
-            p = np.asarray(p, dtype=float)
-            if not np.any((n > 0) & (p > 0)):
-                continue
+        for n, p, sev, (slow, coef, pmax) in live:
             d = self.psi(sev) - 1.0
-            fast = xmax * p < 0.25
-            if not fast.all():            # near or beyond the series' bound: node by node, exactly
-                ns, ps = n[~fast], p[~fast]
+            if slow is not None:          # near or beyond the series' bound: node by node, exactly
+                ns, ps = slow
                 for i, xi in enumerate(x):
                     L[i] += aggregate.log_series(ns, np.minimum(xi * ps, 1.0), d)
-            coef = aggregate.series(n[fast], xmax * p[fast])[2]
             if coef.size:
-                D = float(np.abs(d).max())
-                pmax = xmax * float(p[fast].max())
+                D = float(np.sqrt(np.max(d.real * d.real + d.imag * d.imag)))
                 series.append((_terms(coef, r, w, D, pmax, eps), coef, d))
         if series:
             series.sort(key=lambda s: -s[0])
@@ -288,12 +321,13 @@ class OnFrequencies:
 
 
 def _terms(coef: np.ndarray, r: np.ndarray, w: np.ndarray, D: float, pmax: float, eps: float) -> int:
-    """Fewest terms of the series *coef* (at ``x_max p``) whose truncation error weighted over the
-    nodes, ``sum_i w_i r_i^(K+1) D^(K+1) |coef_K| / (1 - r_i pmax D)``, is at most *eps* (all of them
-    otherwise: :func:`aggregate.series` stopped at 1e-15 for ``r = 1``, ``D = 2``)."""
+    """Fewest terms ``K`` of the series *coef* (at ``x_max p``) whose truncation error weighted over
+    the nodes, at most ``D^(K+1) |coef_K| sum_i w_i r_i^(K+1) / (1 - pmax D)``, is below *eps* (all
+    of them otherwise: :func:`aggregate.series` stopped at 1e-15 for ``r = 1``, ``D = 2``)."""
     K = coef.size
-    k = np.arange(1, K)                                  # candidate numbers of terms
-    wr = (w / (1.0 - r * pmax * D))[:, None] * np.power.outer(r, k + 1)
-    bound = wr.sum(axis=0) * D ** (k + 1) * np.abs(coef[1:])
+    if K < 2:
+        return K
+    k = np.arange(2, K + 1)                               # powers K + 1 for K = 1 .. K - 1 terms
+    bound = np.abs(coef[1:]) * (np.power.outer(r, k).T @ w) * np.power(D, k) / (1.0 - pmax * D)
     ok = np.flatnonzero(bound <= eps)
-    return int(k[ok[0]]) if ok.size else K
+    return int(ok[0]) + 1 if ok.size else K

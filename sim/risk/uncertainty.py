@@ -42,6 +42,7 @@ from numpy import fft as sfft     # numpy's, as sim.risk.aggregate: no scipy imp
 
 from ..inputs.uncertainty_spec import Spec, parse_spec
 from . import aggregate, claims, mixture_cf, montecarlo
+from .severity import Component, Severity
 
 FACTORS = ("mortality_level", "accident_frequency", "medical_cost", "age_shift", "scholarship_take_up")
 MAX_GRID = 2 ** 18
@@ -147,19 +148,21 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
     else:
         base = claims.build(scen, pf, a0)
         jkk_groups, jkm_groups = base.of("jkk"), base.of("jkm")
-        sev = {("jkk", i, j): [claims.jkk_severity(_assumptions(a0, m, u), g.basis[1]) for g in jkk_groups]
-               for i, m in enumerate(mx) for j, u in enumerate(ux)}
-        sev.update({("jkm", j): [claims.jkm_severity_of_shares(_assumptions(a0, 1.0, u), *g.basis[1:])
-                                 for g in jkm_groups] for j, u in enumerate(ux)})
+        sev = _jkk_severities(a0, mx, ux, [g.basis[1] for g in jkk_groups])
+        for j, u in enumerate(ux):
+            a = _assumptions(a0, 1.0, u)
+            sev[("jkm", j)] = [claims.jkm_severity_of_shares(a, *g.basis[1:]) for g in jkm_groups]
         jkm_p = [[g.prob for g in (jkm_groups if s == 0 else claims.build(scen, _shifted(pf, s), a0).of("jkm"))]
                  for s in sx]
     if any(len(p) != len(jkm_groups) for p in jkm_p):
         raise ValueError("the age shift changed the JKM groups")
-    M, h, win = _window(h, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw))
+    cells = mixture_cf.Cells()
+    x, w = (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw)
+    M, h, win = _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w, cells)
     if reference:
-        cf = _reference_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw), h, M)
+        cf = _reference_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M)
     else:
-        cf = _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw), h, M)
+        cf = _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M, cells)
     out = {}
     for prog in ("jkk", "jkm", "total"):
         if prog != "total" and not on[prog] or prog == "total" and not (on["jkk"] or on["jkm"]):
@@ -174,7 +177,29 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
     return out
 
 
-def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w):
+def _jkk_severities(a0, mx, ux, incomes) -> dict:
+    """:func:`claims.jkk_severity` at every medical-cost node ``m_i``, take-up node ``u_j`` and income,
+    keyed ``("jkk", i, j)``.  The medical costs depend on ``m`` alone and the cash atoms on the income
+    and ``u`` alone, so the severities at the first ``m`` are built, and the others assembled from
+    them and the medical costs at each ``m`` (checked against :func:`claims.jkk_severity` at the last
+    combination; built one by one if they differ)."""
+    a = {(i, j): _assumptions(a0, m, u) for i, m in enumerate(mx) for j, u in enumerate(ux)}
+    if not incomes:
+        return {("jkk",) + ij: [] for ij in a}
+    first = {j: [claims.jkk_severity(a[(0, j)], W) for W in incomes] for j in range(ux.size)}
+    meds = {i: [c.medical for c in claims.jkk_severity(a[(i, 0)], incomes[0]).components] for i in range(mx.size)}
+
+    def swap(sev, med):
+        return Severity(tuple(Component(c.weight, c.atoms, c.probs, m) for c, m in zip(sev.components, med)))
+
+    out = {("jkk", i, j): first[j] if i == 0 else [swap(s, meds[i]) for s in first[j]] for (i, j) in a}
+    last = (mx.size - 1, ux.size - 1)
+    if out[("jkk",) + last][-1] != claims.jkk_severity(a[last], incomes[-1]):
+        out = {("jkk",) + ij: [claims.jkk_severity(a[ij], W) for W in incomes] for ij in a}
+    return out
+
+
+def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w, cells):
     """Grid length, lattice step and window ``(lo, hi)`` per programme: every combination of nodes
     with weight at least WINDOW_WEIGHT within ``[mean - 8 sd, mean + 10 sd + largest claim]``."""
     (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw) = x, w
@@ -183,8 +208,8 @@ def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w):
         for s in sevs:
             largest = max(largest, s.max_amount())
     # node sums of every group once: S1 = sum n q, S2 = sum n q^2 (q = min(x p, 1))
-    jkk_s = [mixture_cf.node_sums(g.count, g.prob, ax) for g in jkk_groups]
-    jkm_s = [[mixture_cf.node_sums(g.count, p, fx) for g, p in zip(jkm_groups, ps)] for ps in jkm_p]
+    jkk_s = [cells.sums(g.count, g.prob, ax) for g in jkk_groups]
+    jkm_s = [[cells.sums(g.count, p, fx) for g, p in zip(jkm_groups, ps)] for ps in jkm_p]
 
     def moments(sums, sevs, n_nodes):
         if not sevs:
@@ -222,10 +247,10 @@ def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w):
     return int(aggregate.next_fast_len(max(span, 64))), h, win
 
 
-def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M):
+def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M, cells):
     """The mixture's transforms (``jkk``, ``jkm``, ``total`` on the rfft grid) by :mod:`mixture_cf`."""
     (fx, ax, mx, sx, ux), (fw, aw, mw, sw, uw) = x, w
-    tr = mixture_cf.Transforms(h, M)
+    tr = mixture_cf.Transforms(h, M, cells)
     n_freq = M // 2 + 1
     cases = {}
     if on["jkk"]:
@@ -252,9 +277,15 @@ def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M):
     if "jkm" in part:
         cf["jkm"][k["jkm"]] = sum(wu * part["jkm"][alias[j]] for j, wu in enumerate(uw))
     if "jkk" in part and "jkm" in part:
-        both = np.intersect1d(k["jkk"], k["jkm"], assume_unique=True)
-        ik, im = np.searchsorted(k["jkk"], both), np.searchsorted(k["jkm"], both)
-        cf["total"][both] = sum(wu * part["jkk"][j][ik] * part["jkm"][alias[j]][im] for j, wu in enumerate(uw))
+        # the total on the frequencies kept for both (elsewhere one factor is below 1e-15, the other <= 1)
+        pos = {p: np.full(n_freq, -1) for p in k}
+        for p in k:
+            pos[p][k[p]] = np.arange(k[p].size)
+        both = np.flatnonzero((pos["jkk"] >= 0) & (pos["jkm"] >= 0))
+        ik, im = pos["jkk"][both], pos["jkm"][both]
+        full = both.size == n_freq and k["jkk"].size == k["jkm"].size == n_freq
+        cf["total"][both] = sum(wu * (part["jkk"][j] * part["jkm"][alias[j]] if full else
+                                      part["jkk"][j][ik] * part["jkm"][alias[j]][im]) for j, wu in enumerate(uw))
     elif part:
         cf["total"] = cf["jkk" if "jkk" in part else "jkm"]
     return cf
