@@ -49,6 +49,7 @@ from . import aggregate
 from .severity import Component, Severity, atoms_on_lattice
 
 EPS = 1e-15
+SMALL_PART = 0.03
 _SPLIT = 64
 
 
@@ -176,25 +177,38 @@ class Transforms:
         return np.flatnonzero(keep)
 
     def _bound(self, weighted) -> np.ndarray:
-        """``Re sum_g beta_g psi_g`` on the whole grid: for each medical cost, one FFT of the atoms'
-        lattices added with weights ``beta_g w_c``, times the medical cost's transform."""
+        """An upper bound of ``Re sum_g beta_g psi_g`` on the whole grid: the components with a medical
+        cost by position in the severity, those without one together, each part one FFT of its atoms'
+        lattices added with weights ``beta_g w_c``, times the medical cost's transform (shared by
+        every combination of nodes that has the same part).  A part of at most SMALL_PART of the
+        weight counts its weight instead (``|a_c m_c| <= 1``): no FFT for the JKK death and total
+        disability components, whose atoms move with the scholarship."""
         parts: dict = {}
+        total = 0.0
         for b, sev in weighted:
-            for c in sev.components:
-                parts.setdefault(c.medical, []).append((b * c.weight, c.atoms, c.probs))
+            for pos, c in enumerate(sev.components):
+                parts.setdefault((c.medical, pos if c.medical is not None else -1), []).append(
+                    (b * c.weight, c.atoms, c.probs))
+                total += b * c.weight
         out = np.zeros(self.M // 2 + 1)
-        for med, contrib in parts.items():
+        tmp = np.empty(self.M // 2 + 1, dtype=complex)
+        for (med, _), contrib in parts.items():
+            weight = sum(b for b, _, _ in contrib)
+            if weight <= SMALL_PART * total:
+                out += weight
+                continue
             key = tuple(contrib)
             y = self._combined.get(key)
             if y is None:
-                idx = np.concatenate([self.atoms(Component(1.0, a, p))[0] for _, a, p in contrib])
-                pr = np.concatenate([b * self.atoms(Component(1.0, a, p))[1] for b, a, p in contrib])
+                pts = [self.atoms(Component(1.0, a, p)) for _, a, p in contrib]
+                idx = np.concatenate([i for i, _ in pts])
+                pr = np.concatenate([b * q for (b, _, _), (_, q) in zip(contrib, pts)])
                 y = self._combined[key] = sfft.rfft(np.bincount(idx, weights=pr, minlength=self.M), self.M)
             if med is None:
                 out += y.real
             else:
-                m = self.medical(med)
-                out += y.real * m.real - y.imag * m.imag
+                np.multiply(y, self.medical(med), out=tmp)
+                out += tmp.real
         return out
 
     # -- the mixture on the kept frequencies ---------------------------------------------------
@@ -254,9 +268,15 @@ class OnFrequencies:
             v = self._psi[sev] = aggregate._severity_cf(sev, self.tr.h, "mean", self.tr.M)[self.k]
         if v is None:
             v = np.zeros(self.k.size, dtype=complex)
+            tmp = np.empty_like(v)
             for c in sev.components:
                 a = self.atoms(c)
-                v += c.weight * (a if c.medical is None else a * self.medical(c.medical))
+                if c.medical is None:
+                    np.multiply(a, c.weight, out=tmp)
+                else:
+                    np.multiply(a, self.medical(c.medical), out=tmp)
+                    tmp *= c.weight
+                v += tmp
             self._psi[sev] = v
         return v
 
