@@ -146,6 +146,12 @@ def test_mixture_equals_the_reference_for_a_roster(small_roster):
     assert U.nodes(wide["mortality_level"])[0].max() * max(g.prob.max() for g in model.of("jkm")) > 1.0
     _same_cdf(U.mixture(scen, pf, model, h=1e6, spec=wide),
               U.mixture(scen, pf, model, h=1e6, spec=wide, reference=True))
+    # no accidents at all: JKK a point mass at 0
+    none = scen.updated(params={"assumptions.accidents.frequency_multiplier": 0.0})
+    m0 = claims.build(none, pf)
+    a, b = U.mixture(none, pf, m0, spec=sp), U.mixture(none, pf, m0, spec=sp, reference=True)
+    _same_cdf(a, b)
+    assert a["jkk"].cdf(0.0) == pytest.approx(1.0, abs=1e-12)
     # one programme off
     off = dataclasses.replace(model, enabled={**model.enabled, "jkm": False})
     a, b = U.mixture(scen, pf, off, spec=sp), U.mixture(scen, pf, off, spec=sp, reference=True)

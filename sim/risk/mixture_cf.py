@@ -165,8 +165,8 @@ class Transforms:
             beta = np.array([np.subtract(*self.cells.sums(n, p, x)) for n, p, _ in groups]).reshape(len(groups), x.size)
             ref = beta[:, i0]
             pos = ref > 0
-            if not pos.any():
-                continue                               # no claims: a point mass, transform 1 at 0 only
+            if not pos.any():                          # no claims, or certain ones: nothing decays
+                return np.arange(n_freq)
             rho = np.min(beta[pos] / ref[pos, None], axis=0)
             T = _threshold(rho, w, eps)
             if T is None or -2.0 * ref.sum() > T:      # B >= -2 sum beta: nothing can be dropped

@@ -29,6 +29,14 @@ of the doubt and is reported.  The lattice window covers every node of weight at
 ``WINDOW_WEIGHT`` (1e-6); rarer nodes (a gamma factor's far tail) still enter the mixture, and
 the little of their mass that falls outside the window wraps around (FFT aliasing, below 1e-6).
 
+Computation (issue 10: it runs on every ``run``, and a roster of 10^5 workers has 40 income groups
+and 18 JKM groups at 9 + 3 severity nodes on a grid of 209,952 points): the claim model is built
+once, the severities at the nodes come from the groups' incomes and shares, and the transforms are
+evaluated only where the mixture can exceed 1e-15, by component, with one series per group for
+all factor nodes (:mod:`sim.risk.mixture_cf`).  The lattice, window and grid are the plain
+computation's, and so is the distribution, within about 1e-14 (``mixture(..., reference=True)``
+is the plain computation; tests hold them together).
+
 Cross-checks: :func:`conditional_model` builds the claim model at any ``theta`` the ordinary way
 (tests convolve a sample of parameter draws exactly and average them), and :func:`simulate` is
 a two-stage Monte Carlo (draw ``theta``, then years of claims by :mod:`sim.risk.montecarlo`).
@@ -312,11 +320,12 @@ def _reference_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M):
     for j, wu in enumerate(uw):
         ck = ones
         if on["jkk"]:
-            ck = sum(wm * mixed([g.count for g in jkk_groups], [g.prob for g in jkk_groups], sev[("jkk", i, j)], ax, aw)
-                     for i, wm in enumerate(mw))
+            counts, probs = [g.count for g in jkk_groups], [g.prob for g in jkk_groups]
+            ck = sum(wm * mixed(counts, probs, sev[("jkk", i, j)], ax, aw) for i, wm in enumerate(mw))
         cm = ones
         if on["jkm"]:
-            cm = sum(ws * mixed([g.count for g in jkm_groups], ps, sev[("jkm", j)], fx, fw) for ws, ps in zip(sw, jkm_p))
+            counts = [g.count for g in jkm_groups]
+            cm = sum(ws * mixed(counts, ps, sev[("jkm", j)], fx, fw) for ws, ps in zip(sw, jkm_p))
         cf["jkk"] += wu * ck
         cf["jkm"] += wu * cm
         cf["total"] += wu * ck * cm
