@@ -165,8 +165,8 @@ class Transforms:
             beta = np.array([np.subtract(*self.cells.sums(n, p, x)) for n, p, _ in groups]).reshape(len(groups), x.size)
             ref = beta[:, i0]
             pos = ref > 0
-            if not pos.any():                          # no claims, or certain ones: nothing decays
-                return np.arange(n_freq)
+            if not pos.any() or not all(_is_distribution(sev) for _, _, sev in groups):
+                return np.arange(n_freq)                # no claims or certain ones; or |psi| <= 1 unsure
             rho = np.min(beta[pos] / ref[pos, None], axis=0)
             T = _threshold(rho, w, eps)
             if T is None or -2.0 * ref.sum() > T:      # B >= -2 sum beta: nothing can be dropped
@@ -338,6 +338,17 @@ class OnFrequencies:
         out = np.empty(F, dtype=complex)
         np.einsum("i,if->f", w, L.view(float).reshape(N, 2 * F), out=out.view(float))
         return out
+
+
+def _is_distribution(sev: Severity) -> bool:
+    """Whether the severity's weights and atom probabilities are non-negative and add up to at most
+    1 (so ``|psi| <= 1``, which the bound of :meth:`Transforms.frequencies` needs)."""
+    total = 0.0
+    for c in sev.components:
+        if c.weight < 0 or min(c.probs) < 0:
+            return False
+        total += c.weight * sum(c.probs)
+    return total <= 1.0 + 1e-9
 
 
 def _terms(coef: np.ndarray, r: np.ndarray, w: np.ndarray, D: float, pmax: float, eps: float) -> int:
