@@ -187,7 +187,9 @@ def concat(parts: list[Portfolio]) -> Portfolio:
 
 def from_workers(age, male, occupation, income, exposure, membership, villages=None, source="roster") -> Portfolio:
     """Group per-worker arrays into cells of identical workers (used for roster files); with
-    *villages*, also how many workers of each cell live in each village (``cell_villages``)."""
+    *villages* (each worker's village name, or ``(names, codes)``: distinct names and each worker's
+    index into them, names possibly repeated), also how many workers of each cell live in each
+    village (``cell_villages``)."""
     columns = [np.asarray(age).astype(int), np.asarray(male).astype(bool), np.asarray(occupation).astype(int),
                np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
                np.round(np.asarray(membership, float), 3)]
@@ -203,7 +205,16 @@ def from_workers(age, male, occupation, income, exposure, membership, villages=N
     uniq = {f"f{i}": col[first] for i, col in enumerate(columns)}
     names, vcounts, cv = [], np.zeros(0, dtype=np.int64), None
     if villages is not None:
-        names, village_of, vcounts = np.unique(np.asarray(villages), return_inverse=True, return_counts=True)
+        if isinstance(villages, tuple):
+            distinct, code = np.asarray(villages[0], dtype=object), np.asarray(villages[1], dtype=np.int64)
+            used = np.unique(code)
+            names, of_used = np.unique(np.asarray([str(x) for x in distinct[used]]), return_inverse=True)
+            name_of_code = np.zeros(len(distinct), dtype=np.int64)
+            name_of_code[used] = of_used.ravel()
+            village_of = name_of_code[code]
+            vcounts = np.bincount(village_of, minlength=len(names))
+        else:
+            names, village_of, vcounts = np.unique(np.asarray(villages), return_inverse=True, return_counts=True)
         names = [str(x) for x in names]
         pair, n = np.unique(cell_of.ravel() * len(names) + village_of.ravel(), return_counts=True)
         cv = (pair // len(names), pair % len(names), n.astype(np.int64)) if len(names) else None

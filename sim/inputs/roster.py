@@ -96,9 +96,13 @@ def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict
 
 def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
                 default_membership: float = 0.0, display: str | None = None, sheet: str | None = None,
-                cover_until: date | None = None) -> Portfolio:
+                cover_until: date | None = None, fast: bool = True) -> Portfolio:
     """Validate a roster (``.xlsx`` or CSV) and return its portfolio of cells for the year from *start*
     (cover, and so exposure, ends after *cover_until* when the funding stops within the year).
+
+    *fast* reads column by column with the bulk parsers of :mod:`sim.inputs.roster_values`;
+    ``fast=False`` reads cell by cell (the reference the tests compare it with: the same portfolio
+    and the same problems).
 
     Raises :class:`~sim.common.errors.InputError` with every problem (rows numbered as the
     spreadsheet shows them; the header row is row 1 unless title rows come first).
@@ -106,20 +110,21 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     path = Path(path)
     name = display or str(path)
     problems = Problems()
-    rows, epoch = open_rows(path, name, sheet)
+    rows, epoch = open_rows(path, name, sheet, fast=fast)
     villages, occs = V.Villages(), V.Occupations()
     header_row, header, rows = _find_header(rows, name, villages, problems)
     cols = _map_columns(header, header_row, name, problems)
     if any(k not in cols for k in REQUIRED) or ("age" not in cols and "birth_date" not in cols):
         problems.raise_if_any()   # rows cannot be read without these; other heading problems wait for the rows
     rp = Grouped()
-    rownos, values, codes = collect(rows, cols, len(header), epoch is None, rp)
+    rownos, values, codes = collect(rows, cols, len(header), epoch is None, rp, fast=fast)
     n = rownos.size
     if n == 0 and not rp.groups:
         problems.add(name, "", bi("tidak ada baris pekerja setelah baris judul kolom",
                                   "no worker rows; expected one row per worker after the header row"))
         problems.raise_if_any()
-    col = {k: Column(k, cols[k], values[k], codes[k], rownos, rp) for k in values}
+    col = {k: Column(k, cols[k], values[k], codes[k], rownos, rp, fast, text_only=epoch is None)
+           for k in values}
     start_d = date.fromisoformat(start)
     end_d = start_d.replace(year=start_d.year + 1) if (start_d.month, start_d.day) != (2, 29) \
         else date(start_d.year + 1, 3, 1)
@@ -134,7 +139,9 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         kec, b = k.parse(villages.kecamatan_key, lambda v, p: None if p else
                          bi("bukan kecamatan di Kabupaten Belu", "not a kecamatan of Kabupaten Belu"))
         bad |= b
-        for j in np.flatnonzero((kec != None) & (vil != None)):  # noqa: E711  (object arrays)
+        vil_kec = np.array([None] + [villages.kecamatan.get(v) for v in c.parsed], dtype=object)[c.codes + 1]
+        given = (kec != None) & (vil != None)  # noqa: E711  (object arrays)
+        for j in np.flatnonzero(given & (vil_kec != kec)):
             if villages.kecamatan[vil[j]] != kec[j]:
                 rp.add(rownos[j], k.where, bi(f"menurut daftar, desa {vil[j]} ada di kecamatan {villages.kecamatan[vil[j]]}",
                                               f"the reference list puts desa {vil[j]} in kecamatan "
@@ -162,10 +169,10 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         c = col["birth_date"]
         use = ~have & ~c.empty
         born, b = c.parse(lambda v: V.parse_date(v, epoch or V.EXCEL_1900), lambda v, p: None if p else _DATE_MSG,
-                          only=use)
+                          only=use, bulk=V.bulk_date)
         bad |= b
         ok = use & ~b
-        age[ok] = [_age_at(d, start_d) for d in born[ok]]
+        age[ok] = _ages_at(c.parsed, start_d)[c.codes[ok]]
         have |= ~c.empty
     missing = ~have
     rp.add(rownos[missing], f"kolom/column {letter(cols.get('age', cols.get('birth_date', 0)))} "
@@ -204,23 +211,25 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     for key, arr in (("enrolled_from", frm), ("enrolled_to", to)):
         if key in col:
             c = col[key]
-            d, b = c.parse(lambda v: V.parse_date(v, epoch or V.EXCEL_1900), lambda v, p: None if p else _DATE_MSG)
+            d, b = c.parse(lambda v: V.parse_date(v, epoch or V.EXCEL_1900), lambda v, p: None if p else _DATE_MSG,
+                           bulk=V.bulk_date)
             bad |= b
             ok = ~c.empty & ~b
-            arr[ok] = [x.toordinal() for x in d[ok]]
+            arr[ok] = _ordinals(c.parsed)[c.codes[ok]]
     wrong = ~np.isnan(frm) & ~np.isnan(to) & (to < frm)
     if "enrolled_to" in col:
         col["enrolled_to"].flag_rows(wrong, bi("sebelum tanggal mulai", "before the enrolled-from date"))
     bad |= wrong
 
     # duplicates of NIK and member id (the values themselves are never shown)
-    for key, parser, message in (("nik", V.parse_nik, bi("harus 16 angka (format kolom sebagai Teks di Excel)",
-                                                         "expected 16 digits (format the column as Text in Excel)")),
-                                 ("id", V.parse_id, None)):
+    for key, parser, bulk, message in (("nik", V.parse_nik, V.bulk_nik,
+                                        bi("harus 16 angka (format kolom sebagai Teks di Excel)",
+                                           "expected 16 digits (format the column as Text in Excel)")),
+                                       ("id", V.parse_id, V.bulk_id, None)):
         if key not in col:
             continue
         c = col[key]
-        vals, b = c.parse(parser, lambda v, p: None if p is not None else message)
+        vals, b = c.parse(parser, lambda v, p: None if p is not None else message, bulk=bulk)
         bad |= b
         given = np.flatnonzero(~c.empty & ~b)
         if key == "nik":
@@ -229,7 +238,7 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
                                                             "the template's example row: delete it"))
             bad[example] = True
             given = np.setdiff1d(given, example)
-        if given.size:
+        if given.size and not (fast and _all_distinct(vals[given].tolist())):
             keys = vals[given].astype(np.int64) if key == "nik" else np.asarray([str(x) for x in vals[given]])
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             dup = first[inverse] != np.arange(given.size)
@@ -252,6 +261,11 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     membership = np.where(np.isnan(frm), float(default_membership),
                           np.maximum(cover_from - np.nan_to_num(frm), 0) / (365.25 / 12))
     occ_index = {o: i for i, o in enumerate(OCCUPATIONS)}
+    if fast:        # per distinct value, then per row by the codes (every row is valid here)
+        occ_code = np.array([occ_index.get(o, -1) for o in col["occupation"].parsed], dtype=int)[col["occupation"].codes]
+        names = np.array([str(v) for v in col["village"].parsed], dtype=object)
+        return from_workers(age.astype(int), male.astype(bool), occ_code, income, exposure, membership,
+                            (names, col["village"].codes), source="roster")
     return from_workers(age.astype(int), male.astype(bool), np.array([occ_index[o] for o in occ], dtype=int),
                         income, exposure, membership, vil.astype(str), source="roster")
 
@@ -275,6 +289,30 @@ def _occupation_message(suggestion: str | None) -> str:
 
 def _age_at(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _ages_at(dates, on: date) -> np.ndarray:
+    """:func:`_age_at` of each date (NaN for None), with numpy's calendar."""
+    days = _ordinals(dates) - date(1970, 1, 1).toordinal()
+    known = ~np.isnan(days)
+    d = np.where(known, days, 0).astype(np.int64).astype("datetime64[D]")
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
+    before = (on.month < month) | ((on.month == month) & (on.day < day))
+    return np.where(known, on.year - year - before, np.nan)
+
+
+def _ordinals(dates) -> np.ndarray:
+    """Proleptic Gregorian ordinals of dates (NaN for None)."""
+    return np.array([np.nan if d is None else d.toordinal() for d in dates], dtype=float)
+
+
+def _all_distinct(keys: list) -> bool:
+    """Whether no two keys are equal (text keys as numpy compares them: trailing NULs aside)."""
+    if keys and isinstance(keys[0], str) and "\x00" in "".join(keys):
+        return False
+    return len(set(keys)) == len(keys)
 
 
 # --- shared with sim.inputs.experience (CSV experience files) ---------------------------------

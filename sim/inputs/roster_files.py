@@ -42,9 +42,14 @@ def is_excel(path: Path) -> bool:
     return path.suffix.lower() in EXCEL_SUFFIXES
 
 
-def open_rows(path: Path | str, name: str, sheet: str | None = None) -> tuple[Iterator[tuple[int, tuple]], object]:
+def open_rows(path: Path | str, name: str, sheet: str | None = None,
+              fast: bool = True) -> tuple[Iterator[tuple[int, tuple]], object]:
     """``(rows, epoch)``: an iterator of ``(row number, cells)`` and the workbook's date epoch
-    (``None`` for a CSV).  Raises InputError for a file that cannot be read as a roster."""
+    (``None`` for a CSV).  Raises InputError for a file that cannot be read as a roster.
+
+    With *fast* (the default), a CSV without quotes is split by :class:`CsvLines` (the same rows
+    as the csv module gives, and :func:`sim.inputs.roster_table.collect` reads its rows column by
+    column); ``fast=False`` always uses the csv module (the reference the tests compare with)."""
     path = Path(path)
     problems = Problems()
     try:
@@ -65,10 +70,10 @@ def open_rows(path: Path | str, name: str, sheet: str | None = None) -> tuple[It
     if sheet:
         _fail(problems, name, bi("portfolio.roster_sheet hanya berlaku untuk berkas .xlsx",
                                  "portfolio.roster_sheet applies to .xlsx workbooks only"))
-    return _csv_rows(path, name, problems), None
+    return _csv_rows(path, name, problems, fast), None
 
 
-def _csv_rows(path: Path, name: str, problems: Problems) -> Iterator[tuple[int, tuple]]:
+def _csv_rows(path: Path, name: str, problems: Problems, fast: bool = True) -> Iterator[tuple[int, tuple]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -82,7 +87,54 @@ def _csv_rows(path: Path, name: str, problems: Problems) -> Iterator[tuple[int, 
     delim = max(counts, key=lambda d: (counts[d], d == ","))
     if text.count("\n") + 1 > MAX_ROWS + 1:
         _fail(problems, name, bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
+    if fast:
+        lines = CsvLines.split(text, delim)
+        if lines is not None:
+            return lines
     return _csv_iter(text, delim, name)
+
+
+class CsvLines:
+    """The rows of a CSV that has no quote character, split without the csv module.
+
+    Without ``"`` the csv module's rows are the text's lines (ends: ``\r``, ``\n``, ``\r\n``)
+    split at the delimiter, an empty line giving ``[]``; :meth:`split` declines (None) any text
+    where that might not hold: a quote, a NUL, a line end the csv module does not know (form feed,
+    ``\x85``, ``\u2028`` ...) or a field longer than the csv module's limit (there it reports the
+    row).  Iterating gives ``(row number, cells)`` like :func:`_csv_iter`; :meth:`rest` hands the
+    lines not yet iterated to :func:`sim.inputs.roster_table.collect`, which splits them column by
+    column.
+    """
+
+    _OTHER_ENDS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+    def __init__(self, lines: list[str], delim: str):
+        self.lines, self.delim, self.pos = lines, delim, 0
+
+    @classmethod
+    def split(cls, text: str, delim: str) -> "CsvLines | None":
+        if '"' in text or "\x00" in text or any(c in text for c in cls._OTHER_ENDS):
+            return None
+        lines = text.splitlines()
+        if lines and max(map(len, lines)) > csv.field_size_limit():
+            return None
+        return cls(lines, delim)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        line = self.lines[self.pos]
+        self.pos += 1
+        return self.pos, (line.split(self.delim) if line else [])
+
+    def rest(self) -> tuple[int, list[str]]:
+        """``(row number of the first, lines)``: the lines not yet iterated (then none are left)."""
+        first, lines = self.pos + 1, self.lines[self.pos:]
+        self.pos = len(self.lines)
+        return first, lines
 
 
 def _csv_iter(text: str, delim: str, name: str) -> Iterator[tuple[int, tuple]]:

@@ -7,6 +7,9 @@ the problems name rows as the spreadsheet shows them and columns by letter, neve
 from __future__ import annotations
 
 import itertools
+import re
+import operator
+from collections import defaultdict
 
 import numpy as np
 
@@ -26,7 +29,7 @@ class Grouped:
         self.groups: dict[tuple[str, str], list[int]] = {}
 
     def add(self, rows, where: str, message: str):
-        rows = [int(r) for r in np.atleast_1d(rows)]
+        rows = np.atleast_1d(rows).astype(np.int64).tolist()
         if rows:
             self.groups.setdefault((where, message), []).extend(rows)
 
@@ -51,9 +54,18 @@ def blank(row) -> bool:
     return True
 
 
-def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, chunk: int = 8192):
+def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, chunk: int = 8192,
+            fast: bool = True):
     """Codes of each used column's distinct values, row by row (names are never kept), read in
-    chunks so that memory stays bounded by the distinct values and one chunk."""
+    chunks so that memory stays bounded by the distinct values and one chunk.
+
+    ``(row numbers, distinct values, codes)``: the distinct values of each column in the order
+    first seen, and per row the index of its value.  With *fast*, a CSV split by
+    :class:`~sim.inputs.roster_files.CsvLines` is read column by column (:func:`_collect_lines`)
+    and other rows are coded a chunk at a time with C-level dict operations; ``fast=False`` is the
+    row-by-row reference; both give the same result."""
+    if fast and hasattr(rows, "rest"):
+        return _collect_lines(rows, cols, width, rp)
     used = [(k, i) for k, i in cols.items() if k != "name"]
     uniq = {k: {} for k, _ in used}
     codes = {k: [] for k, _ in used}
@@ -79,30 +91,136 @@ def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, c
         columns = list(zip(*keep))
         for k, i in used:
             d = uniq[k]
-            codes[k].extend([d.setdefault(v, len(d)) for v in columns[i]])
+            if fast:
+                codes[k].append(_codes(columns[i], d))
+            else:
+                codes[k].extend([d.setdefault(v, len(d)) for v in columns[i]])
+    _bad_width(bad_width, width, rp)
+    return np.asarray(rownos, dtype=np.int64), {k: list(uniq[k]) for k in uniq}, \
+        {k: (np.concatenate(codes[k]) if codes[k] else np.zeros(0, dtype=np.int64)) if fast
+         else np.asarray(codes[k], dtype=np.int64) for k in codes}
+
+
+def _bad_width(bad_width: dict, width: int, rp: Grouped):
     for found, rs in bad_width.items():
         rp.add(rs, "", bi(f"harus {width} kolom seperti baris judul, ada {found}",
                           f"expected {width} fields as in the header row, found {found}"))
-    return np.asarray(rownos, dtype=np.int64), {k: list(uniq[k]) for k in uniq}, \
-        {k: np.asarray(codes[k], dtype=np.int64) for k in codes}
+
+
+def _codes(values, index: dict) -> np.ndarray:
+    """Codes of *values* in *index* (value -> code), new values appended in the order first seen:
+    what ``[index.setdefault(v, len(index)) for v in values]`` gives, in one C-level pass (a
+    missing value takes the next number of a counter)."""
+    coder = defaultdict(itertools.count(len(index)).__next__, index)
+    codes = np.array(list(map(coder.__getitem__, values)), dtype=np.int64)
+    index.update(itertools.islice(coder.items(), len(index), None))
+    return codes
+
+
+def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped):
+    """:func:`collect` for the lines of a CSV without quotes: each line's fields are counted by
+    its delimiters, the lines of the right width split all at once and read column by column."""
+    first, lines = rows.rest()
+    delim = rows.delim
+    used = [(k, i) for k, i in cols.items() if k != "name"]
+    # fields of each line (an empty line, [] for the csv module, counts 1 here: it is blank either way)
+    fields = np.array(list(map(str.count, lines, itertools.repeat(delim))), dtype=np.int64) + 1
+    right = fields == width
+    wrong = np.flatnonzero(~right)
+    bad_width = {}
+    for j in wrong.tolist():
+        if not _blank_line(lines[j], delim):
+            bad_width.setdefault(int(fields[j]) if lines[j] else 0, []).append(first + j)
+    keep = np.flatnonzero(right)
+    good = lines if wrong.size == 0 else [lines[j] for j in keep.tolist()]
+    flat = delim.join(good).split(delim) if good else []
+    columns = {k: flat[i::width] for k, i in used}
+    values, codes = _code_columns(columns)
+    # a line of the right width may still be blank (only delimiters and spaces): such a line has
+    # every used column empty, and only those lines are checked in full
+    maybe = np.ones(keep.size, dtype=bool)
+    for k, _ in used:
+        empty = empty_mask(values[k], True)
+        maybe &= empty[codes[k]] if empty.any() else False
+    if maybe.any():
+        blank_ = np.zeros(keep.size, dtype=bool)
+        for j in np.flatnonzero(maybe):
+            blank_[j] = _blank_line(good[j], delim)
+        if blank_.any():
+            kept = np.flatnonzero(~blank_).tolist()
+            values, codes = _code_columns({k: [col[j] for j in kept] for k, col in columns.items()})
+            keep = keep[~blank_]
+    _bad_width(bad_width, width, rp)
+    return (keep + first).astype(np.int64), values, codes
+
+
+#: columns whose values are meant to differ from row to row: kept as they are, not coded
+_OWN_VALUES = ("id", "nik")
+
+
+def _code_columns(columns: dict[str, list]):
+    values, codes = {}, {}
+    for k, col in columns.items():
+        if k in _OWN_VALUES:        # every row its own "distinct value": the same per-row results
+            values[k], codes[k] = col, np.arange(len(col), dtype=np.int64)
+        else:
+            index: dict = {}
+            codes[k] = _codes(col, index)
+            values[k] = list(index)
+    return values, codes
+
+
+def _blank_line(line: str, delim: str) -> bool:
+    """Whether every field of a CSV line (no quotes) is empty or spaces: :func:`blank` of its cells."""
+    return not line.replace(delim, "").strip()
+
+
+def _empty_strings(values) -> np.ndarray:
+    """:func:`~sim.inputs.roster_values.is_empty` of each of a list of strings."""
+    return np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool, count=len(values))
+
+
+def empty_mask(values, text_only: bool) -> np.ndarray:
+    """:func:`~sim.inputs.roster_values.is_empty` of each value (C-level for a list of strings)."""
+    if not text_only:
+        return np.array([V.is_empty(v) for v in values], dtype=bool)
+    if "" not in values and not _SPACE.search("".join(values)):
+        return np.zeros(len(values), dtype=bool)     # no value empty or with a space anywhere
+    return _empty_strings(values)
+
+
+_SPACE = re.compile(r"\s")     # the characters str.strip removes (Py_UNICODE_ISSPACE), as \s does
 
 
 class Column:
-    """One column's distinct values parsed once; problems reported per row."""
+    """One column's distinct values parsed once; problems reported per row.
 
-    def __init__(self, key, idx, values, codes, rownos, rp: Grouped):
+    With *fast*, emptiness is found with C-level string operations, a column's *bulk* parser (see
+    :meth:`parse`) takes the values it can, and only values some row needs are parsed; ``fast=False``
+    parses every distinct value one by one (the reference)."""
+
+    def __init__(self, key, idx, values, codes, rownos, rp: Grouped, fast: bool = True, text_only: bool | None = None):
         self.key, self.where = key, f"kolom/column {letter(idx)} ({label(key)})"
-        self.values, self.codes, self.rownos, self.rp = values, codes, rownos, rp
-        self.blank = [V.is_empty(v) for v in values]
+        self.values, self.codes, self.rownos, self.rp, self.fast = values, codes, rownos, rp, fast
+        self.text_only = bool(text_only) or (fast and set(map(type, values)) <= {str})
+        self.blank = empty_mask(values, self.text_only).tolist() if fast else [V.is_empty(v) for v in values]
         self.empty = np.array(self.blank, dtype=bool)[codes] if values else np.zeros(0, dtype=bool)
+        self.parsed = np.empty(0, dtype=object)
 
-    def parse(self, parser, message_of, only=None):
+    def parse(self, parser, message_of, only=None, bulk=None):
         """Per-row parsed values (object array; None where empty or invalid) and the invalid-row mask.
 
         ``message_of(value, parsed)`` gives the problem of a non-empty distinct value, or None;
-        problems are reported only for the rows in the mask *only* (all rows by default)."""
-        parsed = [None if e else parser(v) for v, e in zip(self.values, self.blank)]
-        msgs = [None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)]
+        problems are reported only for the rows in the mask *only* (all rows by default).
+        ``bulk(values, text_only)``, used when reading fast, gives ``(parsed, taken)`` for a list of distinct
+        values: the parsed value where ``taken`` is True, each one what *parser* gives and one with no
+        problem (``message_of`` is None); the others go through *parser*.  The distinct values'
+        parsed values stay in :attr:`parsed` (None for a value no row in *only* needs, when fast)."""
+        if self.fast:
+            parsed, msgs = self._parse_fast(parser, message_of, only, bulk)
+        else:
+            parsed = [None if e else parser(v) for v, e in zip(self.values, self.blank)]
+            msgs = [None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)]
         index = {m: j for j, m in enumerate(sorted({m for m in msgs if m}))}
         mid = np.array([index[m] if m else -1 for m in msgs], dtype=np.int64)
         per_row = mid[self.codes] if len(mid) else np.zeros(0, dtype=np.int64)
@@ -112,7 +230,36 @@ class Column:
             self.rp.add(self.rownos[per_row == j], self.where, m)
         arr = np.empty(len(parsed), dtype=object)
         arr[:] = parsed
+        self.parsed = arr
         return (arr[self.codes] if len(parsed) else np.empty(0, dtype=object)), per_row >= 0
+
+    def _parse_fast(self, parser, message_of, only, bulk):
+        todo = ~np.array(self.blank, dtype=bool)
+        if only is not None and len(self.values):
+            need = np.zeros(len(self.values), dtype=bool)
+            need[self.codes[only]] = True
+            todo &= need
+        parsed: list = [None] * len(self.values)
+        msgs: list = [None] * len(self.values)
+        which = np.flatnonzero(todo).tolist()
+        if bulk is not None and which:
+            values = self.values if len(which) == len(self.values) else [self.values[j] for j in which]
+            got, taken = bulk(values, self.text_only)
+            if len(which) == len(self.values) and taken.all():
+                parsed, which = list(got), []
+            else:
+                rest = []
+                for j, p, t in zip(which, got, taken.tolist()):
+                    if t:
+                        parsed[j] = p
+                    else:
+                        rest.append(j)
+                which = rest
+        for j in which:
+            v = self.values[j]
+            parsed[j] = p = parser(v)
+            msgs[j] = message_of(v, p)
+        return parsed, msgs
 
     def flag_rows(self, mask, message):
         self.rp.add(self.rownos[mask], self.where, message)

@@ -31,6 +31,8 @@ import difflib
 import re
 from datetime import date, datetime, timedelta
 
+import numpy as np
+
 from ..common.numbers import NumberError, parse_number
 from ..common.paths import PARAMS_DIR
 from .portfolio import load_villages
@@ -224,3 +226,88 @@ def looks_like_data(row, villages: Villages) -> bool:
                 or villages.match(s) is not None or re.fullmatch(r"[\d.,\s]+", s)):
             return True
     return False
+
+
+# --- many values at once (the roster reader's fast path) ----------------------------------------
+# Each takes a list of cell values (and whether all of them are known to be text, as in a CSV)
+# and returns ``(parsed, taken)``: for the values it can read without doubt (plain text of the
+# commonest forms, date cells) the value the one-value parser above gives; ``taken`` is False for
+# every other value, which the caller then gives to that parser.
+
+def _all_text(values) -> bool:
+    return set(map(type, values)) <= {str}
+
+
+def bulk_id(values, text_only: bool | None = None):
+    """:func:`parse_id` of letters and digits only (text as it is)."""
+    n = len(values)
+    if not (text_only or _all_text(values)):
+        return values, np.zeros(n, dtype=bool)
+    if "" not in values and "".join(values).isalnum():
+        return values, np.ones(n, dtype=bool)
+    return values, np.fromiter(map(str.isalnum, values), dtype=bool, count=n)
+
+
+def bulk_nik(values, text_only: bool | None = None):
+    """:func:`parse_nik` of text that is exactly 16 ASCII digits."""
+    n = len(values)
+    if not (text_only or _all_text(values)):
+        return [None] * n, np.zeros(n, dtype=bool)
+    joined = "".join(values)
+    if joined.isdigit() and joined.isascii() and set(map(len, values)) == {16}:
+        return list(map(int, values)), np.ones(n, dtype=bool)
+    taken = (np.fromiter(map(len, values), dtype=np.int64, count=n) == 16) \
+        & np.fromiter(map(str.isdigit, values), dtype=bool, count=n) \
+        & np.fromiter(map(str.isascii, values), dtype=bool, count=n)
+    parsed = [None] * n
+    for j in np.flatnonzero(taken).tolist():
+        parsed[j] = int(values[j])
+    return parsed, taken
+
+
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def bulk_date(values, text_only: bool | None = None):
+    """:func:`parse_date` of date cells and of text written exactly ``YYYY-MM-DD`` or
+    ``DD/MM/YYYY`` (also ``DD-MM-YYYY``, ``DD.MM.YYYY``) with ASCII digits."""
+    n = len(values)
+    parsed: list = [None] * n
+    taken = np.zeros(n, dtype=bool)
+    if not (text_only or _all_text(values)):
+        for j, v in enumerate(values):
+            if v.__class__ is datetime:
+                parsed[j], taken[j] = v.date(), True
+            elif v.__class__ is date:
+                parsed[j], taken[j] = v, True
+        text_at = [j for j, v in enumerate(values) if v.__class__ is str]
+    else:
+        text_at = None
+    strings = values if text_at is None else [values[j] for j in text_at]
+    if not strings:
+        return parsed, taken
+    ten = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)) == 10
+    ten &= np.fromiter(map(str.isascii, strings), dtype=bool, count=len(strings))
+    at = np.flatnonzero(ten)
+    if at.size == 0:
+        return parsed, taken
+    chars = np.array([strings[j] for j in at.tolist()], dtype="U10").view(np.uint32).reshape(-1, 10)
+    digit = (chars >= 48) & (chars <= 57)
+    num = chars.astype(np.int64) - 48
+    iso = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (chars[:, 4] == 45) & (chars[:, 7] == 45)
+    sep = chars[:, 2]
+    dmy = digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(axis=1) & (sep == chars[:, 5]) \
+        & ((sep == 47) | (sep == 46) | (sep == 45))
+    year = np.where(iso, num[:, 0] * 1000 + num[:, 1] * 100 + num[:, 2] * 10 + num[:, 3],
+                    num[:, 6] * 1000 + num[:, 7] * 100 + num[:, 8] * 10 + num[:, 9])
+    month = np.where(iso, num[:, 5] * 10 + num[:, 6], num[:, 3] * 10 + num[:, 4])
+    day = np.where(iso, num[:, 8] * 10 + num[:, 9], num[:, 0] * 10 + num[:, 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    valid = (iso | dmy) & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    valid &= day <= _DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    ok = at[valid]
+    where = ok.tolist() if text_at is None else [text_at[j] for j in ok.tolist()]
+    for j, d in zip(where, map(date, year[valid].tolist(), month[valid].tolist(), day[valid].tolist())):
+        parsed[j] = d
+    taken[where] = True
+    return parsed, taken
