@@ -1,0 +1,214 @@
+"""The fast roster reader (column by column, bulk parsers) against the cell-by-cell reader it
+replaces (``read_roster(..., fast=False)``): on rosters generated at random from clean cells,
+Indonesian numbers, dates in every accepted form, blanks, spaces, bad cells, duplicates, rows of the
+wrong width and blank rows, as CSV (with and without quotes, three separators, three line ends) and
+as .xlsx (text, numbers, date cells, booleans), both readers give the same portfolio, array by
+array, or the same problems, line by line."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from sim.common.errors import InputError
+from sim.inputs import roster_files, roster_values as V
+from sim.inputs.portfolio import load_villages
+from sim.inputs.roster import read_roster
+
+START = "2023-06-01"
+FLOOR = 1_000_000
+FIELDS = ("count", "age", "male", "occupation", "income", "exposure", "membership", "village_counts")
+VILLAGES = [name for _, name, _ in load_villages(None)]
+KECAMATAN = sorted({kec for _, _, kec in load_villages(None)})
+OCCUPATIONS = ["Petani/Pekebun", "petani / pekebun", "Nelayan/Perikanan", "Buruh Harian Lepas", "PEDAGANG",
+               "Peternak", "Sopir", "Tukang Batu", "Wiraswasta"]
+HEADINGS = {"village": "Desa", "kecamatan": "Kecamatan", "sex": "Jenis Kelamin", "age": "Umur",
+            "birth_date": "Tanggal Lahir", "occupation": "Pekerjaan", "nik": "NIK", "name": "Nama",
+            "id": "Nomor Peserta", "declared_income": "Penghasilan", "enrolled_from": "Mulai",
+            "enrolled_to": "Sampai", "no": "No", "note": "Keterangan"}
+
+
+def _date_text(rng: random.Random, d: date) -> str:
+    form = rng.randrange(9)
+    return [d.isoformat(), d.strftime("%d/%m/%Y"), d.strftime("%d-%m-%Y"), d.strftime("%d.%m.%Y"),
+            f"{d.day}/{d.month}/{d.year}", f"{d.day} Agustus {d.year}" if d.month == 8 else d.isoformat(),
+            f"{d.isoformat()} 00:00:00", f" {d.strftime('%d/%m/%Y')} ", d.strftime("%d/%m/%Y")][form]
+
+
+def _cell(rng: random.Random, key: str, dirt: float, row: int, excel: bool):
+    """One cell of column *key*: usually clean, bad or odd with probability *dirt*."""
+    if rng.random() < dirt:
+        return rng.choice(["", "  ", "\u00a0", "xyz", "?", "0", "-1", "31/02/1980", "2023-13-01", "1980-02-30",
+                           "0000-01-01", "6,000", "1,5", "12.34.56", "Rp", "٢٠٢٣-٠١-٠١", "5304 0101 0190 0001",
+                           "'5304010101900001", "530401010190000", "53040101019000011", "L P", "Desa Kewarr",
+                           "Kecamatan Atambua", "33000", "15 Agu 1980", "29/02/2023", "29/02/2024"]
+                          + ([True, 34, 33000, 1.5, datetime(1980, 8, 15, 12, 30), 1500000.0] if excel else []))
+    if key == "village":
+        v = rng.choice(VILLAGES)
+        return rng.choice([v, v.upper(), f"Desa {v}", f" {v} ", v.replace(" ", "")])
+    if key == "kecamatan":
+        return rng.choice(KECAMATAN)
+    if key == "sex":
+        return rng.choice(["L", "P", "M", "F", "Laki-laki", "Perempuan", "l", "p"])
+    if key == "age":
+        a = rng.randrange(10, 90) if dirt else rng.randrange(15, 81)
+        return a if excel and rng.random() < 0.5 else rng.choice([str(a), f"{a} tahun", f"{a} th"])
+    if key in ("birth_date", "enrolled_from", "enrolled_to"):
+        base = {"birth_date": date(1945, 1, 1), "enrolled_from": date(2019, 1, 1),
+                "enrolled_to": date(2023, 1, 1) if dirt else date(2024, 1, 1)}[key]
+        span = {"birth_date": 25000, "enrolled_from": 1800, "enrolled_to": 900}[key]
+        if key != "birth_date" and rng.random() < 0.5:
+            return ""
+        d = base + timedelta(days=rng.randrange(span))
+        if key == "birth_date" and not dirt:
+            d = date(1944 + rng.randrange(64), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        if excel and rng.random() < 0.4:
+            return datetime(d.year, d.month, d.day)
+        return _date_text(rng, d)
+    if key == "occupation":
+        return rng.choice(OCCUPATIONS)
+    if key == "declared_income":
+        k = rng.randrange(40)
+        amount = 1_000_000 + 50_000 * k
+        if rng.random() < 0.3:
+            return ""
+        if excel and rng.random() < 0.4:
+            return amount
+        forms = [str(amount), f"{amount:,}".replace(",", "."), f"Rp {amount:,}".replace(",", ".")]
+        return rng.choice(forms + ([f"{amount:,}".replace(",", ".") + ",00", f"{amount:,}"] if dirt or excel else []))
+    if key == "nik":
+        return f"5304{row + 1:012d}" if not dirt or rng.random() < 0.97 else f"5304{rng.randrange(5):012d}"
+    if key == "id":
+        return str(row) if not dirt or rng.random() < 0.95 else rng.choice([f"KPJ-{row}", f" {row}", str(rng.randrange(5))])
+    if key == "name":
+        return f"Orang {row}"
+    if key == "no":
+        return str(row)
+    return rng.choice(["", "catatan"])
+
+
+def _roster(rng: random.Random, excel: bool):
+    keys = ["village", "sex", "occupation"] + [k for k in ("kecamatan", "nik", "name", "id", "declared_income",
+                                                          "enrolled_from", "enrolled_to", "no", "note")
+                                                if rng.random() < 0.6]
+    keys += rng.choice([["age"], ["birth_date"], ["age", "birth_date"]])
+    rng.shuffle(keys)
+    dirt = rng.choice([0.0, 0.0, 0.0, 0.002, 0.02, 0.2])
+    rows = [[HEADINGS[k] for k in keys]]
+    for r in range(rng.randrange(1, 400)):
+        row = [_cell(rng, k, dirt, r, excel) for k in keys]
+        if "kecamatan" in keys and (not dirt or rng.random() < 0.8):   # mostly the right kecamatan
+            v = V.Villages()
+            name = v.match(row[keys.index("village")])
+            if name:
+                row[keys.index("kecamatan")] = v.kecamatan[name]
+        if rng.random() < dirt:
+            row = rng.choice([row[:-1], row + ["x"], [""] * len(row), [], ["  "] * len(row), row + [""]])
+        rows.append(row)
+    return rows
+
+
+def _write_csv(path, rng: random.Random, rows):
+    sep = rng.choice([",", ";", "\t"])
+    end = rng.choice(["\n", "\r\n", "\r"])
+    if rng.random() < 0.2:      # quotes: the csv module reads it (the fast reader declines)
+        out = io.StringIO()
+        csv.writer(out, delimiter=sep, lineterminator=end, quoting=csv.QUOTE_ALL).writerows(rows)
+        text = out.getvalue()
+    else:
+        text = end.join(sep.join(str(c).replace(sep, " ") for c in r) for r in rows) + rng.choice([end, ""])
+    path.write_bytes(rng.choice([b"", b"\xef\xbb\xbf"]) + text.encode("utf-8"))
+    return path
+
+
+def _write_xlsx(path, rows):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append([None if c == "" else c for c in r])
+    wb.save(path)
+    return path
+
+
+def _outcome(path, fast: bool):
+    try:
+        pf = read_roster(path, START, 1_200_000, FLOOR, default_membership=6.0, fast=fast,
+                         cover_until=date(2024, 3, 31))
+    except InputError as exc:
+        return "problems", [str(p) for p in exc.problems]
+    cv = pf.cell_villages
+    return "portfolio", ([np.asarray(getattr(pf, f)).tolist() for f in FIELDS], pf.village_names,
+                         None if cv is None else [np.asarray(x).tolist() for x in cv])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_reader_gives_what_the_cell_by_cell_reader_gives_csv(tmp_path, seed):
+    rng = random.Random(seed)
+    p = _write_csv(tmp_path / "r.csv", rng, _roster(rng, excel=False))
+    fast, slow = _outcome(p, True), _outcome(p, False)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_reader_gives_what_the_cell_by_cell_reader_gives_xlsx(tmp_path, seed):
+    rng = random.Random(1000 + seed)
+    p = _write_xlsx(tmp_path / "r.xlsx", _roster(rng, excel=True))
+    fast, slow = _outcome(p, True), _outcome(p, False)
+    assert fast == slow
+
+
+def test_the_random_rosters_cover_both_outcomes(tmp_path):
+    """The comparison above is not vacuous: some generated rosters are read, some refused."""
+    kinds = set()
+    for seed in range(40):
+        rng = random.Random(seed)
+        kinds.add(_outcome(_write_csv(tmp_path / "r.csv", rng, _roster(rng, excel=False)), True)[0])
+    assert kinds == {"portfolio", "problems"}
+
+
+def test_csv_lines_split_as_the_csv_module_does():
+    rng = random.Random(7)
+    pieces = ["a", "", " ", "b c", ",", ";", "\t", "\r", "\n", "\r\n", "1.500.000,00", "é", "\u00a0"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30)))
+        for delim in (",", ";", "\t"):
+            lines = roster_files.CsvLines.split(text, delim)
+            assert lines is not None
+            assert list(lines) == list(roster_files._csv_iter(text, delim, "x.csv"))
+    for declined in ('a,"b"', "a\x00b", "a\x0cb", "a\u2028b", "x" * 200_000):
+        assert roster_files.CsvLines.split(declined, ",") is None
+
+
+def test_bulk_parsers_agree_with_the_one_value_parsers():
+    rng = random.Random(3)
+    samples = ["2023-06-26", "26/06/2023", "26-06-2023", "26.06.2023", "26/06-2023", "2023-02-29", "2024-02-29",
+               "29/02/1900", "29/02/2000", "0000-01-01", "0001-01-01", "31/04/2023", "2023-00-10", "10/13/2023",
+               "٢٠٢٣-٠١-٠١", "2023-6-1", " 2023-06-01", "2023-06-01 ", "1/1/2023", "abcdefghij", "", "  ",
+               "5304010101900001", "530401010190000", "5304 010101900001", "'5304010101900001", "ABC123", "A-1",
+               "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦", "x", datetime(1980, 8, 15, 10), date(1999, 12, 24), 33000, 1.5, True, None]
+    for _ in range(2000):
+        d = date(1900, 1, 1) + timedelta(days=rng.randrange(60000))
+        samples.append(_date_text(rng, d))
+        samples.append(f"{rng.randrange(10000):04d}-{rng.randrange(15):02d}-{rng.randrange(35):02d}")
+        samples.append(f"{rng.randrange(35):02d}{rng.choice('/-.')}{rng.randrange(15):02d}{rng.choice('/-.')}"
+                       f"{rng.randrange(10000):04d}")
+    text = [s for s in samples if isinstance(s, str)]
+    for values in (samples, text, text[:40]):
+        for bulk, parser in ((V.bulk_date, V.parse_date), (V.bulk_nik, V.parse_nik), (V.bulk_id, V.parse_id)):
+            parsed, taken = bulk(values, values is not samples)
+            assert len(parsed) == len(values) == len(taken)
+            n_taken = 0
+            for v, p, t in zip(values, parsed, taken):
+                if t:
+                    n_taken += 1
+                    assert p is not None and p == parser(v) and type(p) is type(parser(v)), (bulk.__name__, v)
+            assert n_taken > 0 or (values is samples and bulk is not V.bulk_date)   # mixed types: all declined
+    # text that is all of one clean form is taken whole
+    nik = [f"5304{i:012d}" for i in range(100)]
+    assert V.bulk_nik(nik, True)[1].all() and V.bulk_nik(nik, True)[0] == [int(x) for x in nik]
+    assert V.bulk_id([str(i) for i in range(100)], True)[1].all()
