@@ -26,6 +26,7 @@ VILLAGES = [name for _, name, _ in load_villages(None)]
 KECAMATAN = sorted({kec for _, _, kec in load_villages(None)})
 OCCUPATIONS = ["Petani/Pekebun", "petani / pekebun", "Nelayan/Perikanan", "Buruh Harian Lepas", "PEDAGANG",
                "Peternak", "Sopir", "Tukang Batu", "Wiraswasta"]
+_VILLAGES = V.Villages()
 HEADINGS = {"village": "Desa", "kecamatan": "Kecamatan", "sex": "Jenis Kelamin", "age": "Umur",
             "birth_date": "Tanggal Lahir", "occupation": "Pekerjaan", "nik": "NIK", "name": "Nama",
             "id": "Nomor Peserta", "declared_income": "Penghasilan", "enrolled_from": "Mulai",
@@ -102,10 +103,9 @@ def _roster(rng: random.Random, excel: bool):
     for r in range(rng.randrange(1, 400)):
         row = [_cell(rng, k, dirt, r, excel) for k in keys]
         if "kecamatan" in keys and (not dirt or rng.random() < 0.8):   # mostly the right kecamatan
-            v = V.Villages()
-            name = v.match(row[keys.index("village")])
+            name = _VILLAGES.match(row[keys.index("village")])
             if name:
-                row[keys.index("kecamatan")] = v.kecamatan[name]
+                row[keys.index("kecamatan")] = _VILLAGES.kecamatan[name]
         if rng.random() < dirt:
             row = rng.choice([row[:-1], row + ["x"], [""] * len(row), [], ["  "] * len(row), row + [""]])
         rows.append(row)
@@ -212,3 +212,76 @@ def test_bulk_parsers_agree_with_the_one_value_parsers():
     nik = [f"5304{i:012d}" for i in range(100)]
     assert V.bulk_nik(nik, True)[1].all() and V.bulk_nik(nik, True)[0] == [int(x) for x in nik]
     assert V.bulk_id([str(i) for i in range(100)], True)[1].all()
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_sheet_reader_declines_cells_its_expression_does_not_take(tmp_path):
+    """A cell whose reference is not its first attribute (valid XML that Excel does not write) is
+    left to openpyxl's parser rather than dropped; so is a row number going backwards."""
+    import zipfile
+
+    import openpyxl
+
+    from sim.inputs.roster_xlsx import sheet_rows
+    from tests.test_roster_excel import _excel_like_workbook
+    src = _excel_like_workbook(tmp_path / "excel.xlsx")
+    for old, new in (('<c r="B3" t="s">', '<c t="s" r="B3">'), ('<row r="4">', '<row r="4">'),
+                     ('<c r="A4" t="s">', '<c\tr="A4" t="s">')):
+        out = tmp_path / "changed.xlsx"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.decode().replace(old, new).encode()
+                zout.writestr(item, data)
+        wb = openpyxl.load_workbook(out, read_only=True, data_only=True)
+        rows = sheet_rows(wb, wb.worksheets[0])
+        wb.close()
+        assert (rows is None) == (old != new), old
+    back = tmp_path / "back.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(back, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                row3 = text[text.index('<row r="3"'):text.index('<row r="4"')]
+                data = text.replace(row3, "").replace("</sheetData>", row3 + "</sheetData>").encode()
+            zout.writestr(item, data)
+    wb = openpyxl.load_workbook(back, read_only=True, data_only=True)
+    assert sheet_rows(wb, wb.worksheets[0]) is None
+    wb.close()
+
+
+def test_from_workers_groups_as_brute_force():
+    """Cells and village counts of :func:`from_workers` (names or ``(names, codes)``) against
+    grouping the workers' tuples by hand."""
+    from collections import Counter
+
+    from sim.inputs.portfolio import from_workers
+    rng = np.random.default_rng(5)
+    n = 3000
+    age = rng.integers(15, 81, n)
+    male = rng.random(n) < 0.5
+    occ = rng.integers(0, 9, n)
+    income = rng.choice([1e6, 1.5e6, 2.25e6], n)
+    exposure = rng.choice([1.0, 0.5, 1 / 3], n)
+    membership = rng.choice([0.0, 6.0, 12.5], n)
+    names = np.array(["Kewar", "Fulur", "Dirun", "Makir"], dtype=object)
+    codes = rng.integers(0, 4, n)
+    village = names[codes]
+    workers = list(zip(age.tolist(), male.tolist(), occ.tolist(), income.tolist(), np.round(exposure, 6).tolist(),
+                       np.round(membership, 3).tolist()))
+    cells = Counter(workers)
+    keys = sorted(cells)
+    for villages in (village.astype(str), (np.append(names, "Kewar"), codes)):
+        pf = from_workers(age, male, occ, income, exposure, membership, villages)
+        got = list(zip(pf.age.tolist(), pf.male.tolist(), pf.occupation.tolist(), pf.income.tolist(),
+                       pf.exposure.tolist(), pf.membership.tolist()))
+        assert got == keys
+        assert pf.count.tolist() == [cells[k] for k in keys]
+        assert pf.village_names == sorted(set(names.tolist()))
+        assert pf.village_counts.tolist() == [int((village == v).sum()) for v in pf.village_names]
+        by_hand = Counter(zip(workers, village.tolist()))
+        cell, vil, cnt = pf.cell_villages
+        assert {(keys[c], pf.village_names[v]): k for c, v, k in zip(cell.tolist(), vil.tolist(), cnt.tolist())} \
+            == dict(by_hand)

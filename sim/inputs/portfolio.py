@@ -193,12 +193,19 @@ def from_workers(age, male, occupation, income, exposure, membership, villages=N
     columns = [np.asarray(age).astype(int), np.asarray(male).astype(bool), np.asarray(occupation).astype(int),
                np.asarray(income, float), np.round(np.asarray(exposure, float), 6),
                np.round(np.asarray(membership, float), 3)]
-    # cells in lexicographic order of the six keys: factorize each key, combine codes pairwise
-    cell_of = np.zeros(columns[0].size, dtype=np.int64)
+    # cells in lexicographic order of the six keys: factorize each key, combine the codes in mixed
+    # radix (order-preserving), renumbering the combination only when it could overflow
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    radix = 1
     for col in columns:
-        values, code = np.unique(col, return_inverse=True)
-        _, cell_of = np.unique(cell_of * len(values) + code.ravel(), return_inverse=True)
-        cell_of = cell_of.ravel()
+        size, code = _factorize(col)
+        if radix * size >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            key, radix = key.ravel(), int(key.max()) + 1 if key.size else 1
+        key = key * size + code
+        radix *= max(size, 1)
+    _, cell_of = np.unique(key, return_inverse=True)
+    cell_of = cell_of.ravel()
     counts = np.bincount(cell_of) if cell_of.size else np.zeros(0, dtype=np.int64)
     first = np.zeros(counts.size, dtype=np.int64)
     first[cell_of[::-1]] = np.arange(cell_of.size)[::-1]
@@ -221,3 +228,14 @@ def from_workers(age, male, occupation, income, exposure, membership, villages=N
     return Portfolio(counts.astype(np.int64), uniq["f0"].astype(int), uniq["f1"].astype(bool),
                      uniq["f2"].astype(int), uniq["f3"].astype(float), uniq["f4"].astype(float),
                      uniq["f5"].astype(float), names, np.asarray(vcounts, dtype=np.int64), source, cv)
+
+
+def _factorize(col: np.ndarray) -> tuple[int, np.ndarray]:
+    """``(number of distinct values, each element's rank among them)``, as ``np.unique`` gives them;
+    small non-negative integers (ages, sexes, occupations) by counting instead of sorting."""
+    if col.dtype.kind in "biu" and col.size and col.min() >= 0 and col.max() < 1_000_000:
+        seen = np.bincount(col.astype(np.int64)) > 0
+        rank = np.cumsum(seen) - 1
+        return int(seen.sum()), rank[col.astype(np.int64)]
+    values, code = np.unique(col, return_inverse=True)
+    return len(values), code.ravel()

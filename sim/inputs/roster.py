@@ -234,10 +234,11 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
         given = np.flatnonzero(~c.empty & ~b)
         if key == "nik":
             example = given[vals[given].astype(np.int64) == int(EXAMPLE_NIK)] if given.size else given
-            c.flag_rows(np.isin(np.arange(n), example), bi("baris contoh dari template: hapus baris ini",
-                                                            "the template's example row: delete it"))
+            is_example = np.zeros(n, dtype=bool)
+            is_example[example] = True
+            c.flag_rows(is_example, bi("baris contoh dari template: hapus baris ini", "the template's example row: delete it"))
             bad[example] = True
-            given = np.setdiff1d(given, example)
+            given = given[~is_example[given]]       # given is sorted and unique, as np.setdiff1d gives it
         if given.size and not (fast and _all_distinct(vals[given].tolist())):
             keys = vals[given].astype(np.int64) if key == "nik" else np.asarray([str(x) for x in vals[given]])
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)

@@ -220,9 +220,12 @@ class Column:
             parsed, msgs = self._parse_fast(parser, message_of, only, bulk)
         else:
             parsed = [None if e else parser(v) for v, e in zip(self.values, self.blank)]
-            msgs = [None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)]
-        index = {m: j for j, m in enumerate(sorted({m for m in msgs if m}))}
-        mid = np.array([index[m] if m else -1 for m in msgs], dtype=np.int64)
+            msgs = dict(enumerate(None if e else message_of(v, p) for v, p, e in zip(self.values, parsed, self.blank)))
+        index = {m: j for j, m in enumerate(sorted({m for m in msgs.values() if m}))}
+        mid = np.full(len(parsed), -1, dtype=np.int64)
+        for j, m in msgs.items():
+            if m:
+                mid[j] = index[m]
         per_row = mid[self.codes] if len(mid) else np.zeros(0, dtype=np.int64)
         if only is not None:
             per_row[~only] = -1
@@ -240,7 +243,7 @@ class Column:
             need[self.codes[only]] = True
             todo &= need
         parsed: list = [None] * len(self.values)
-        msgs: list = [None] * len(self.values)
+        msgs: dict = {}         # value index -> its problem, for the values parsed one by one
         which = np.flatnonzero(todo).tolist()
         if bulk is not None and which:
             values = self.values if len(which) == len(self.values) else [self.values[j] for j in which]

@@ -14,7 +14,10 @@ openpyxl's own iteration.  Nothing is written anywhere.
 from __future__ import annotations
 
 import html
+import operator
 import re
+
+import numpy as np
 
 MAX_XML_BYTES = 256 * 1024 * 1024   #: decompressed sheet size read at once (else openpyxl streams it)
 
@@ -24,6 +27,7 @@ _STYLE = re.compile(r'\bs="(\d+)"')
 _VALUE = re.compile(r"<v>([^<]*)</v>|<v/>")
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
 _PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_OTHER_SPACE = re.compile(r"<c[^\S ]")     # a cell element whose name is followed by a space other than " "
 
 
 def _column(letters: str) -> int:
@@ -60,56 +64,114 @@ def sheet_rows(wb, ws):
     data = xml[start:]
     if "</sheetData>" not in data and not re.match(r"<sheetData\s*/>", data):
         return None              # cut short: openpyxl's parser reports the damage
-    if re.search(r"<\w+:c[\s>/]|<c>|<c\s(?![^>]*\br=)", data):
+    if "<c>" in data or (":c" in data and re.search(r"<\w+:c[\s>/]", data)) or _OTHER_SPACE.search(data):
         return None
-    return _rows(data, strings, dates, durations, wb.epoch, from_excel)
+    groups = _row_groups(data)
+    if groups is None:
+        return None
+    return _rows(groups, strings, dates, durations, wb.epoch, from_excel)
 
 
-def _rows(data, strings, dates, durations, epoch, from_excel):
-    current, cells = 0, {}
-    for m in _CELL.finditer(data):
-        row = int(m.group(2))
-        if row != current:
-            if cells:
-                yield from _flush(current, cells)
-            for r in range(current + 1, row):
-                yield r, ()
-            current, cells = row, {}
-        attrs, body = m.group(3), m.group(4)
-        if not body:
+class _Memo(dict):
+    """A dict that fills a missing key with ``make(key)`` (C-level lookups for the keys it has)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
+_SKIP = object()        # a cell without a body: not a value, and the row's width ignores it
+_SPANS = [list(range(k)) for k in range(257)]
+
+
+def _row_groups(data):
+    """The cells found all at once, as ``(letters, row numbers as text, attributes, bodies)``, and
+    the start of each run of cells in one row; None when the rows do not come in increasing order
+    (then openpyxl's parser reads the sheet)."""
+    found = _CELL.findall(data)
+    if data.count("<c ") != len(found):
+        return None             # a cell this reader's expression does not take (no reference first, ...)
+    if not found:
+        return (), (), (), (), [], []
+    letters, rowtexts, attrs, bodies = (list(map(operator.itemgetter(i), found)) for i in range(4))
+    change = np.fromiter(map(operator.ne, rowtexts[1:], rowtexts[:-1]), dtype=bool, count=len(found) - 1)
+    starts = [0] + (np.flatnonzero(change) + 1).tolist()
+    rows = [int(rowtexts[a]) for a in starts]
+    if any(map(operator.ge, rows[:-1], rows[1:])) or rows[0] < 1:
+        return None
+    return letters, rowtexts, attrs, bodies, starts, rows
+
+
+def _rows(groups, strings, dates, durations, epoch, from_excel):
+    """``(row number, cells)`` of the sheet data: each distinct ``(attributes, body)`` converted
+    once by :func:`_value` (a roster's villages, sexes, dates and incomes repeat), each row a slice
+    of the cells; rows without cells as ``()``, as openpyxl gives them."""
+    letters, _, attrs, bodies, starts, rows = groups
+    if not starts:
+        return
+    known = _Memo(lambda key: _value(key[0], key[1], strings, dates, durations, epoch, from_excel))
+    values = list(map(known.__getitem__, zip(attrs, bodies)))
+    cols = list(map(_Memo(_column).__getitem__, letters))
+    ends = starts[1:] + [len(values)]
+    current = 0
+    for a, b, row in zip(starts, ends, rows):
+        for r in range(current + 1, row):
+            yield r, ()
+        current = row
+        c, v = cols[a:b], values[a:b]
+        if b - a < len(_SPANS) and c == _SPANS[b - a] and _SKIP not in v:
+            yield row, tuple(v)
             continue
-        t = _TYPE.search(attrs)
-        kind = t.group(1) if t else "n"
-        value = None
-        if kind == "inlineStr":
-            i = body.find("<is>")
-            if i >= 0:
-                value = "".join(_unescape(x or "") for x in _TEXT.findall(_PHONETIC.sub("", body[i:])))
-        else:
-            v = _VALUE.search(body)
-            text = v.group(1) if v else None
-            if text:
-                if kind == "n":
-                    value = _number(text)
-                    s = _STYLE.search(attrs)
-                    style = int(s.group(1)) if s else 0
-                    if style in dates:
-                        try:
-                            value = from_excel(value, epoch, timedelta=style in durations)
-                        except (OverflowError, ValueError):
-                            value = "#VALUE!"
-                elif kind == "s":
-                    value = strings[int(text)]
-                elif kind == "b":
-                    value = bool(int(text))
-                elif kind == "d":
-                    from openpyxl.utils.datetime import from_ISO8601
-                    value = from_ISO8601(text)
-                else:                       # "str" (a formula's text), "e" (an error code)
-                    value = _unescape(text)
-        cells[_column(m.group(1))] = value
-    if cells:
-        yield from _flush(current, cells)
+        cells = {i: x for i, x in zip(c, v) if x is not _SKIP}
+        if cells:
+            yield from _flush(row, cells)
+
+
+def _value(attrs, body, strings, dates, durations, epoch, from_excel):
+    """One cell's value from its attributes and body, as openpyxl's values-only iteration gives it
+    (:data:`_SKIP` for a cell without a body)."""
+    if not body:
+        return _SKIP
+    if body.startswith("<is><t>") and body.endswith("</t></is>") and "<" not in body[7:-9]:
+        if attrs == ' t="inlineStr"':     # plain inline text, as programs write it
+            return _unescape(body[7:-9])
+    if attrs == ' t="n"' and 0 not in dates and body.startswith("<v>") and body.endswith("</v>") \
+            and "<" not in body[3:-4] and body[3:-4]:
+        return _number(body[3:-4])      # a plain number without a style
+    t = _TYPE.search(attrs)
+    kind = t.group(1) if t else "n"
+    value = None
+    if kind == "inlineStr":
+        i = body.find("<is>")
+        if i >= 0:
+            value = "".join(_unescape(x or "") for x in _TEXT.findall(_PHONETIC.sub("", body[i:])))
+    else:
+        v = _VALUE.search(body)
+        text = v.group(1) if v else None
+        if text:
+            if kind == "n":
+                value = _number(text)
+                s = _STYLE.search(attrs)
+                style = int(s.group(1)) if s else 0
+                if style in dates:
+                    try:
+                        value = from_excel(value, epoch, timedelta=style in durations)
+                    except (OverflowError, ValueError):
+                        value = "#VALUE!"
+            elif kind == "s":
+                value = strings[int(text)]
+            elif kind == "b":
+                value = bool(int(text))
+            elif kind == "d":
+                from openpyxl.utils.datetime import from_ISO8601
+                value = from_ISO8601(text)
+            else:                       # "str" (a formula's text), "e" (an error code)
+                value = _unescape(text)
+    return value
 
 
 def _flush(rowno: int, cells: dict):
