@@ -285,3 +285,29 @@ def test_from_workers_groups_as_brute_force():
         cell, vil, cnt = pf.cell_villages
         assert {(keys[c], pf.village_names[v]): k for c, v, k in zip(cell.tolist(), vil.tolist(), cnt.tolist())} \
             == dict(by_hand)
+
+
+def test_collect_by_columns_in_small_chunks_gives_the_row_by_row_table():
+    """``collect`` on a quote-free CSV, column by column in chunks of a few lines (so chunk edges
+    fall everywhere), gives the row-by-row table: row numbers, distinct values in the order first
+    seen, codes, and the grouped problems of rows of the wrong width."""
+    from sim.inputs.roster_table import Grouped, collect
+    rng = random.Random(11)
+    cells = ["Kewar", "", " ", "L", "P", "34", "x y", "2023-01-01", "7"]
+    for _ in range(200):
+        width = rng.randrange(2, 6)
+        lines = []
+        for _ in range(rng.randrange(0, 40)):
+            n = width if rng.random() < 0.85 else rng.randrange(0, width + 3)
+            lines.append(",".join(rng.choice(cells) for _ in range(n)))
+        text = "\n".join(lines)
+        cols = {k: i for k, i in zip(("village", "sex", "id", "age", "name"), rng.sample(range(width), width))}
+        got = []
+        for rows, fast in ((roster_files.CsvLines.split(text, ","), True),
+                           (roster_files._csv_iter(text, ",", "x.csv"), False)):
+            rp = Grouped()
+            rownos, values, codes = collect(rows, cols, width, True, rp, chunk=1 + rng.randrange(3), fast=fast)
+            per_row = {k: [values[k][c] for c in codes[k].tolist()] for k in values}
+            got.append((rownos.tolist(), per_row, rp.groups,
+                        {k: v for k, v in values.items() if k not in ("id", "nik")}))
+        assert got[0] == got[1]

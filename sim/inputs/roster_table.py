@@ -65,7 +65,7 @@ def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, c
     and other rows are coded a chunk at a time with C-level dict operations; ``fast=False`` is the
     row-by-row reference; both give the same result."""
     if fast and hasattr(rows, "rest"):
-        return _collect_lines(rows, cols, width, rp)
+        return _collect_lines(rows, cols, width, rp, chunk * 8)
     used = [(k, i) for k, i in cols.items() if k != "name"]
     uniq = {k: {} for k, _ in used}
     codes = {k: [] for k, _ in used}
@@ -117,57 +117,57 @@ def _codes(values, index: dict) -> np.ndarray:
     return codes
 
 
-def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped):
-    """:func:`collect` for the lines of a CSV without quotes: each line's fields are counted by
-    its delimiters, the lines of the right width split all at once and read column by column."""
+def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: int = 65536):
+    """:func:`collect` for the lines of a CSV without quotes, a chunk of lines at a time (memory:
+    the distinct values and one chunk's fields): each line's fields counted by its delimiters, the
+    lines of the right width split all at once and coded column by column."""
     first, lines = rows.rest()
     delim = rows.delim
     used = [(k, i) for k, i in cols.items() if k != "name"]
-    # fields of each line (an empty line, [] for the csv module, counts 1 here: it is blank either way)
-    fields = np.array(list(map(str.count, lines, itertools.repeat(delim))), dtype=np.int64) + 1
-    right = fields == width
-    wrong = np.flatnonzero(~right)
-    bad_width = {}
-    for j in wrong.tolist():
-        if not _blank_line(lines[j], delim):
-            bad_width.setdefault(int(fields[j]) if lines[j] else 0, []).append(first + j)
-    keep = np.flatnonzero(right)
-    good = lines if wrong.size == 0 else [lines[j] for j in keep.tolist()]
-    flat = delim.join(good).split(delim) if good else []
-    columns = {k: flat[i::width] for k, i in used}
-    values, codes = _code_columns(columns)
-    # a line of the right width may still be blank (only delimiters and spaces): such a line has
-    # every used column empty, and only those lines are checked in full
-    maybe = np.ones(keep.size, dtype=bool)
-    for k, _ in used:
-        empty = empty_mask(values[k], True)
-        maybe &= empty[codes[k]] if empty.any() else False
-    if maybe.any():
-        blank_ = np.zeros(keep.size, dtype=bool)
-        for j in np.flatnonzero(maybe):
-            blank_[j] = _blank_line(good[j], delim)
-        if blank_.any():
-            kept = np.flatnonzero(~blank_).tolist()
-            values, codes = _code_columns({k: [col[j] for j in kept] for k, col in columns.items()})
-            keep = keep[~blank_]
+    index = {k: {} for k, _ in used if k not in _OWN_VALUES}
+    own = {k: [] for k, _ in used if k in _OWN_VALUES}
+    codes = {k: [] for k, _ in used}
+    kept, bad_width = [], {}
+    probe = used[0][1]          # a blank line has this column empty too: only such lines are checked
+    for lo in range(0, len(lines), chunk):
+        block = lines[lo:lo + chunk]
+        # fields of each line (an empty line, [] for the csv module, counts 1 here: it is blank either way)
+        fields = np.array(list(map(str.count, block, itertools.repeat(delim))), dtype=np.int64) + 1
+        right = fields == width
+        wrong = np.flatnonzero(~right)
+        for j in wrong.tolist():
+            if not _blank_line(block[j], delim):
+                bad_width.setdefault(int(fields[j]) if block[j] else 0, []).append(first + lo + j)
+        keep = np.flatnonzero(right)
+        good = block if wrong.size == 0 else [block[j] for j in keep.tolist()]
+        flat = delim.join(good).split(delim) if good else []
+        maybe = _empty_strings(flat[probe::width])
+        if maybe.any():
+            blank_ = np.zeros(keep.size, dtype=bool)
+            for j in np.flatnonzero(maybe).tolist():
+                blank_[j] = _blank_line(good[j], delim)
+            if blank_.any():
+                keep = keep[~blank_]
+                good = [good[j] for j in np.flatnonzero(~blank_).tolist()]
+                flat = delim.join(good).split(delim) if good else []
+        if not good:
+            continue
+        kept.append(keep + (first + lo))
+        for k, i in used:
+            column = flat[i::width]
+            if k in own:            # every row its own "distinct value": the same per-row results
+                codes[k].append(np.arange(len(own[k]), len(own[k]) + len(column), dtype=np.int64))
+                own[k].extend(column)
+            else:
+                codes[k].append(_codes(column, index[k]))
     _bad_width(bad_width, width, rp)
-    return (keep + first).astype(np.int64), values, codes
+    values = {k: own[k] if k in own else list(index[k]) for k, _ in used}
+    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64), values, \
+        {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in codes.items()}
 
 
 #: columns whose values are meant to differ from row to row: kept as they are, not coded
 _OWN_VALUES = ("id", "nik")
-
-
-def _code_columns(columns: dict[str, list]):
-    values, codes = {}, {}
-    for k, col in columns.items():
-        if k in _OWN_VALUES:        # every row its own "distinct value": the same per-row results
-            values[k], codes[k] = col, np.arange(len(col), dtype=np.int64)
-        else:
-            index: dict = {}
-            codes[k] = _codes(col, index)
-            values[k] = list(index)
-    return values, codes
 
 
 def _blank_line(line: str, delim: str) -> bool:
