@@ -311,3 +311,16 @@ def test_collect_by_columns_in_small_chunks_gives_the_row_by_row_table():
             got.append((rownos.tolist(), per_row, rp.groups,
                         {k: v for k, v in values.items() if k not in ("id", "nik")}))
         assert got[0] == got[1]
+
+
+def test_ages_from_birth_dates_as_by_hand():
+    """The vectorised age at a date (numpy's calendar) against the year/month/day rule, for dates
+    from year 1 to 9999, birthdays on the day itself, 29 February and None."""
+    from sim.inputs.roster import _age_at, _ages_at
+    rng = random.Random(2)
+    births = [date.fromordinal(rng.randrange(1, date(9999, 12, 31).toordinal())) for _ in range(3000)]
+    births += [date(1980, 6, 1), date(1980, 5, 31), date(1980, 6, 2), date(2000, 2, 29), date(1969, 12, 31),
+               date(1970, 1, 1), date(1, 1, 1)]
+    for on in (date(2023, 6, 1), date(2024, 2, 29), date(2023, 3, 1), date(1970, 1, 1)):
+        got = _ages_at(births + [None], on)
+        assert got[:-1].tolist() == [float(_age_at(b, on)) for b in births] and np.isnan(got[-1])
