@@ -3,12 +3,19 @@ kept), parsed once per distinct value, with row problems grouped by column and m
 
 Reading is done in chunks of rows, so memory stays bounded by the distinct values and one chunk;
 the problems name rows as the spreadsheet shows them and columns by letter, never a cell.
+
+Fast (the default): a CSV without quotes is split and coded column by column with C-level string
+and dict operations (no Python code per cell), the member-id and NIK columns are kept per row
+(their values differ from row to row), and each column's bulk parser takes the values it can
+before the one-value parser sees the rest.  ``fast=False`` is the row-by-row, value-by-value
+reader, kept as the reference: both give the same table, values and problems
+(``tests/test_roster_fast.py``).
 """
 from __future__ import annotations
 
 import itertools
-import re
 import operator
+import re
 from collections import defaultdict
 
 import numpy as np
