@@ -57,7 +57,7 @@ CLAIMS_CONTROLS = ("workers", "share", "income", "loading", "frequency")
 #: (its mean) for the scholarship take-up, whose doubt moves the Belu VaR 99.5% by under 0.01%.  With
 #: :data:`UNCERTAINTY_LATTICE` it is about a sixth of the work of three points each on the scenario's
 #: lattice (Belu: 8 ms against 50 ms), and as close to the full quadrature (tests: within 2.5% of its
-#: VaR 99.5% or no further than three points each; both about 3,5% off at 60.000 workers)
+#: VaR 99.5% or no further than three points each; both about 3.5% off at 60,000 workers)
 UNCERTAINTY_NODES = {"mortality_level": 3, "accident_frequency": 3, "medical_cost": 2, "age_shift": 3,
                      "scholarship_take_up": 1}
 #: the mixture's lattice unit: the exact distribution's times the largest whole factor, at most this,
