@@ -58,6 +58,36 @@ class Context:
         return id_text if self.lang == "id" else en_text
 
 
+#: what the notebook imports (directly or inside the functions it calls), imported ahead by
+#: :func:`warm_up` while the report command is still starting
+WARM_UP_MODULES = (
+    "numpy", "scipy.stats", "scipy.optimize", "matplotlib.pyplot", "IPython.display", "PIL.Image",
+    "reportlab.platypus", "reportlab.pdfgen.canvas", "reportlab.lib.styles", "openpyxl", "openpyxl.styles",
+    "sim.inputs.scenario", "sim.inputs.build", "sim.analyses.model", "sim.analyses.plan", "sim.analyses.projection",
+    "sim.analyses.sensitivity", "sim.analyses.published", "sim.analyses.diff", "sim.outputs.plots",
+    "sim.outputs.report_detail", "sim.outputs.report_story", "sim.outputs.changes", "sim.outputs.report_pdf",
+    "sim.outputs.report_xlsx", "sim.common.jsonio",
+)
+
+
+def warm_up() -> None:
+    """Import what the report notebook will use, before its first cell (the report command runs
+    this in the kernel while it is itself still starting: issue 10).  Only imports and the PDF's
+    font registration, which every run does the same; a module that fails here is left for the
+    notebook to import again, so that its error shows in the cell as before."""
+    import importlib
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:      # noqa: BLE001 (the notebook's own import reports it)
+            pass
+    try:
+        from .report_pdf import _fonts
+        _fonts()
+    except Exception:          # noqa: BLE001
+        pass
+
+
 def project_path(path: str | os.PathLike) -> Path:
     """*path* as given (absolute, or relative to the project folder)."""
     p = Path(path)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import signal
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 from ..common.errors import InputError, Problem
 from ..common.paths import PROJECT
 from . import report_files as F
+from .report_kernel import Kernel
 
 NOTEBOOK = PROJECT / "notebooks" / "report.ipynb"
 _TYPES = {"str": str, "int": int, "float": (int, float), "list": list, "bool": bool, "dict": dict}
@@ -62,10 +64,49 @@ def _import_in_background(module: str) -> None:
 
 
 def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
-    """Names, declared types and help of the notebook's parameters cell (papermill.inspect_notebook)."""
+    """Names, declared types and help of the notebook's parameters cell, as
+    ``papermill.inspect_notebook`` gives them.  A parameters cell of plain one-line declarations
+    (``name: type = literal  # help``, as the report's) is read directly, which spares the checks
+    importing papermill (about 1 s) before the kernel is started; anything else goes to papermill."""
+    quick = _plain_parameters(notebook)
+    if quick is not None:
+        return quick
     _skip_slow_optional_imports()
     import papermill
     return papermill.inspect_notebook(str(notebook))
+
+
+_PLAIN = re.compile(r"(?P<name>[A-Za-z_]\w*): (?P<type>str|int|float|bool|list|dict) = (?P<value>[^#]*?)  # (?P<help>[^#]*)")
+
+
+def _plain_parameters(notebook: Path) -> dict | None:
+    """The parameters cell read line by line, or None when any line is not a plain declaration
+    whose value is a literal without ``#`` (then papermill's own parser decides)."""
+    import ast
+    import json
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        kernel = nb["metadata"]["kernelspec"]["name"]
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
+    if kernel != "python3":
+        return None
+    out = {}
+    for line in source.splitlines():
+        if not line.strip():
+            continue
+        m = _PLAIN.fullmatch(line.rstrip())
+        if m is None:
+            return None
+        try:
+            ast.literal_eval(m["value"])
+        except (ValueError, SyntaxError):
+            return None
+        out[m["name"]] = {"name": m["name"], "inferred_type_name": m["type"], "default": m["value"],
+                          "help": m["help"]}
+    return out or None
 
 
 def validate_parameters(given: dict, notebook: Path = NOTEBOOK) -> None:
@@ -215,7 +256,7 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
     if holder is not None:
         raise InputError([Problem(str(out / stem), "", f"another run of this report is under way ({holder}); nothing was "
                                   "written; run again when it has finished")])
-    tmp = None
+    tmp = kernel = None
     # a signal handler can only be set from the main thread (a Dask worker runs tasks in threads;
     # there a killed run's temporary folder is removed by the next run, as after SIGKILL)
     main_thread = threading.current_thread() is threading.main_thread()
@@ -229,12 +270,14 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
             return res
         if main_thread:
             signal.signal(signal.SIGTERM, _terminate)
-        tmp = Path(tempfile.mkdtemp(prefix=F.TMP_PREFIX, dir=out))
+        tmp = Path(os.path.abspath(tempfile.mkdtemp(prefix=F.TMP_PREFIX, dir=out)))   # the kernel's cwd differs
         (tmp / "pid").write_text(str(os.getpid()))
         staged = {ext: tmp / p.name for ext, p in targets.items()}
         params["summary_json"] = str(staged["json"])
         params["fingerprint"] = fp
-        _execute(notebook, staged, params, progress, scen.name)
+        kernel = Kernel(tmp, PROJECT)
+        kernel.start()          # it imports the notebook's modules while papermill is imported here
+        _execute(notebook, staged, params, progress, scen.name, kernel)
         mode = 0o666 & ~_umask()
         for ext in ("ipynb", "html", "pdf", "xlsx", "json"):          # the JSON last: it marks a complete report
             os.chmod(staged[ext], mode)
@@ -246,6 +289,8 @@ def run_report(scenario_file: str, sets: list[str], out_dir: str | Path = "repor
             res.beside = first
         return res
     finally:
+        if kernel is not None:
+            kernel.stop()
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         if tmp is not None:
@@ -263,14 +308,15 @@ def _terminate(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: str) -> None:
+def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: str, kernel: Kernel) -> None:
+    """Run the notebook with papermill in *kernel* (started already), then write the HTML."""
     _skip_slow_optional_imports()
     import papermill
     nb_params = dict(params)
     if progress:
         print(f"Menjalankan laporan / running the report: {name} ...", file=sys.stderr)
     _import_in_background("nbconvert")      # the HTML step's imports overlap the kernel's work
-    papermill.execute_notebook(str(notebook), str(staged["ipynb"]), parameters=nb_params, cwd=str(PROJECT),
+    papermill.execute_notebook(str(notebook), str(staged["ipynb"]), parameters=nb_params, km=kernel.manager,
                                progress_bar=progress, kernel_name="python3", log_output=False)
     if progress:
         print("Menulis HTML / writing HTML ...", file=sys.stderr)
