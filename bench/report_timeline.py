@@ -67,6 +67,12 @@ def main() -> int:
         if hasattr(RR, name):
             wrap(RR, name, f"report_runner.{name}")
     try:
+        from sim.outputs import report_html
+        wrap(report_html.EarlyHtml, "_convert", "HTML of the notebook copy (thread)")
+        wrap(report_html.EarlyHtml, "write", "HTML written")
+    except ImportError:         # before issue 10's change: the HTML after the notebook
+        pass
+    try:
         from sim.outputs import report_kernel
         wrap(report_kernel.Kernel, "start", "kernel start (launch)")
         wrap(report_kernel.Kernel, "stop", "kernel stop")

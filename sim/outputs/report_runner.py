@@ -27,6 +27,7 @@ from pathlib import Path
 from ..common.errors import InputError, Problem
 from ..common.paths import PROJECT
 from . import report_files as F
+from .report_html import EarlyHtml, skip_slow_optional_imports
 from .report_kernel import Kernel
 
 NOTEBOOK = PROJECT / "notebooks" / "report.ipynb"
@@ -40,13 +41,6 @@ class Result(dict):
     ``beside``: the JSON of an existing report of the same name made from other inputs, if any."""
     status = "written"
     beside: Path | None = None
-
-
-def _skip_slow_optional_imports() -> None:
-    """Keep jsonschema (imported by nbformat, papermill and nbconvert) from importing the optional
-    ``rfc3987_syntax``: it builds a Lark grammar at import time (about 1.2 s of CPU) to check "iri"
-    formats, which the notebook schema does not use (issue 10: the report's start-up)."""
-    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _import_in_background(module: str) -> None:
@@ -71,7 +65,7 @@ def declared_parameters(notebook: Path = NOTEBOOK) -> dict:
     quick = _plain_parameters(notebook)
     if quick is not None:
         return quick
-    _skip_slow_optional_imports()
+    skip_slow_optional_imports()
     import papermill
     return papermill.inspect_notebook(str(notebook))
 
@@ -138,34 +132,6 @@ def parameter_problems(given: dict, notebook: Path = NOTEBOOK) -> list[Problem]:
 def report_paths(out_dir: Path, name: str, day: date | None = None) -> dict[str, Path]:
     """The five files of the report *name* made on *day* (no counter)."""
     return F.paths_for(Path(out_dir), f"{name}-{(day or date.today()).isoformat()}")
-
-
-def to_html(executed: Path, target: Path, title: str, lang: str) -> None:
-    """The executed notebook as a self-contained HTML page without code, prompts or hidden cells.
-
-    Images are embedded; the template's scripts (require.js, MathJax, mermaid from a CDN) are
-    removed, since the report needs none and officials may read it offline."""
-    import html as _html
-    import re
-
-    _skip_slow_optional_imports()
-    import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-    nb = nbformat.read(str(executed), as_version=4)
-    cfg = Config()
-    cfg.TagRemovePreprocessor.enabled = True
-    cfg.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
-    exporter = HTMLExporter(config=cfg, exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
-    body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S | re.I)
-    body = re.sub(r"<title>.*?</title>", f"<title>{_html.escape(title)}</title>", body, count=1, flags=re.S)
-    body = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', body, count=1)
-    style = ("<style>td,th{vertical-align:top} .jp-RenderedImage img{max-width:100%;height:auto}"
-             "@media print{.jp-Cell{break-inside:avoid}}</style>")
-    body = body.replace("</head>", style + "</head>", 1)
-    target.write_text(body, encoding="utf-8")
 
 
 def _project_relative(path: str) -> str:
@@ -310,17 +276,18 @@ def _terminate(signum, frame):
 
 def _execute(notebook: Path, staged: dict, params: dict, progress: bool, name: str, kernel: Kernel) -> None:
     """Run the notebook with papermill in *kernel* (started already), then write the HTML."""
-    _skip_slow_optional_imports()
+    skip_slow_optional_imports()
     import papermill
     nb_params = dict(params)
     if progress:
         print(f"Menjalankan laporan / running the report: {name} ...", file=sys.stderr)
     _import_in_background("nbconvert")      # the HTML step's imports overlap the kernel's work
+    page = EarlyHtml(params["title"], params["language"])   # converted while the last cell runs
     papermill.execute_notebook(str(notebook), str(staged["ipynb"]), parameters=nb_params, km=kernel.manager,
-                               progress_bar=progress, kernel_name="python3", log_output=False)
+                               progress_bar=progress, kernel_name="python3", log_output=False, **page.hooks())
     if progress:
         print("Menulis HTML / writing HTML ...", file=sys.stderr)
-    to_html(staged["ipynb"], staged["html"], params["title"], params["language"])
+    page.write(staged["ipynb"], staged["html"])
     missing = [p.name for p in staged.values() if not p.exists()]
     if missing:
         raise RuntimeError(f"the report notebook did not write {', '.join(missing)}")
