@@ -16,10 +16,25 @@ import tempfile
 import time
 
 T0 = time.perf_counter()
+KERNEL = {"pid": None}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def kernel_cpu() -> str:
+    """The kernel's CPU so far (from /proc), once the report command has started it."""
+    pid = KERNEL["pid"]
+    if pid is None:
+        return " " * 16
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return f"  kernel {(int(fields[11]) + int(fields[12])) / TICK:5.2f} s"
+    except (OSError, IndexError, ValueError):
+        return "  kernel   gone "
 
 
 def stamp(what: str) -> None:
-    print(f"{time.perf_counter() - T0:7.3f} s  cpu {time.process_time():6.3f} s  {what}", file=sys.stderr, flush=True)
+    print(f"{time.perf_counter() - T0:7.3f} s  cpu {time.process_time():6.3f} s{kernel_cpu()}  {what}",
+          file=sys.stderr, flush=True)
 
 
 def wrap(owner, name: str, label: str) -> None:
@@ -75,6 +90,13 @@ def main() -> int:
     try:
         from sim.outputs import report_kernel
         wrap(report_kernel.Kernel, "start", "kernel start (launch)")
+        start = report_kernel.Kernel.start
+
+        def remember(self):
+            out = start(self)
+            KERNEL["pid"] = self.manager.provisioner.pid
+            return out
+        report_kernel.Kernel.start = remember
         wrap(report_kernel.Kernel, "stop", "kernel stop")
     except ImportError:         # before issue 10's change: papermill starts its own kernel
         pass
