@@ -5,7 +5,7 @@ too.  Its result is a plain dict of numbers (JSON-ready), see the README.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .. import __version__
 from ..common.months import funded_months
@@ -20,15 +20,38 @@ from .projection import jht_projection, project
 
 @dataclass
 class Computed:
-    """Everything :func:`run` computed, for callers that want more than the summary dict."""
+    """Everything :func:`run` computed, for callers that want more than the summary dict.
+
+    The Monte Carlo cross-check may still be running in worker processes when :func:`compute`
+    returns (:func:`sim.risk.montecarlo.start`); reading :attr:`simulation` waits for it, and
+    :meth:`close` (or ``with compute(...) as c:``) stops it when it is not wanted after all (an
+    error, a caller that needs only the exact figures).  Left alone, it is stopped when this object
+    is garbage collected or the program exits."""
 
     portfolio: Portfolio
     model: claims.ClaimModel
     contributions: dict
     budget: dict
     exact: dict
-    simulation: montecarlo.Simulation | None
+    monte_carlo: montecarlo.Pending | None = field(default=None, repr=False)
     monte_carlo_skipped: str | None = None
+
+    @property
+    def simulation(self) -> montecarlo.Simulation | None:
+        """The simulated years (None when no Monte Carlo ran), waiting for the workers if needed."""
+        return self.monte_carlo.result() if self.monte_carlo is not None else None
+
+    def close(self) -> None:
+        """Stop the Monte Carlo workers if they still run (reading :attr:`simulation` after this
+        finishes the draws in this process: the same figures)."""
+        if self.monte_carlo is not None:
+            self.monte_carlo.cancel()
+
+    def __enter__(self) -> "Computed":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def monte_carlo_plan(scen, model, years: int, explicit: bool) -> tuple[int, str | None]:
@@ -67,9 +90,16 @@ def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = Non
     explicit = mc_years is None and scen.origin.get("simulation.monte_carlo_years") == "--set"
     years, skipped = monte_carlo_plan(scen, model, int(years), explicit)   # before any heavy work
     h = float(scen["simulation.lattice_unit"])
-    dists = aggregate.exact(model, h)
-    sim = montecarlo.simulate(model, years, int(scen["simulation.seed"])) if years else None
-    return Computed(pf, model, contrib, budget, dists, sim, skipped)
+    # the Monte Carlo starts first: where processes are allowed it runs beside the exact figures
+    # (here and in summarize) and summarize collects it last
+    mc = montecarlo.start(model, years, int(scen["simulation.seed"])) if years else None
+    try:
+        dists = aggregate.exact(model, h)
+    except BaseException:         # an error or Ctrl-C: no worker left behind
+        if mc is not None:
+            mc.cancel()
+        raise
+    return Computed(pf, model, contrib, budget, dists, mc, skipped)
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -176,4 +206,5 @@ def jht_summary(scen, c: Computed, years=JHT_YEARS, fund_after_one_year: float |
 
 def run(scen, checks: bool = True) -> dict:
     """Compute and summarize *scen* (what ``python -m sim run --json`` prints)."""
-    return summarize(scen, compute(scen), checks)
+    with compute(scen) as c:      # an error in summarize stops the Monte Carlo workers too
+        return summarize(scen, c, checks)

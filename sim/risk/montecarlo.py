@@ -23,6 +23,12 @@ with the number of years is only the yearly totals kept for the summary,
 stream ``SeedSequence([seed, 2]).spawn(...)[i]``, so the seed and the batch size (fixed by the
 model) fix every draw and the result is the same whether the batches run in this process or in
 several (:func:`process_count`: the setting ``SIM_PROCESSES``).
+
+:func:`start` begins a simulation and returns at once: where more than one process is allowed the
+batches run in forked workers (:mod:`sim.risk.background`) while this process computes the exact
+figures, and :meth:`Pending.result` collects them, this process taking the batches still left; so a
+run costs about ``max(exact work, Monte Carlo / processes)`` instead of the sum.  With one process
+the batches are drawn here when the result is asked for.  :func:`simulate` is ``start(...).result()``.
 """
 from __future__ import annotations
 
@@ -60,7 +66,8 @@ class Simulation:
 def process_count(years: int, claims_per_year: float = 0.0, setting: str | None = None) -> int:
     """Processes for *years* Monte Carlo years under the setting ``SIM_PROCESSES`` (or *setting*).
 
-    ``"1"``: this process only; a number ``n``: up to ``n`` processes (one batch each at least);
+    ``"1"``: this process only (no process is started); a number ``n``: up to ``n`` processes, this
+    one included (one batch each at least);
     ``"auto"`` (the default): up to 2 (the cores this process may use, at most 2) when each process
     gets at least :data:`MIN_CLAIMS_PER_PROCESS` simulated claims (below that, starting a process
     costs more than it saves), and never where processes cannot start or would compete: inside a
@@ -204,8 +211,19 @@ def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = B
              processes: int | None = None) -> Simulation:
     """Simulate *years* years of claims of the enabled programs of *model* with *seed*.
 
-    *processes*: how many processes share the batches (default :func:`process_count`); the result
-    is the same for any number."""
+    *processes*: how many processes share the batches, this one included (default
+    :func:`process_count`); the result is the same for any number."""
+    return start(model, years, seed, counts, batch, processes).result()
+
+
+def start(model, years: int, seed: int, counts: str = "exact", batch: int = BATCH,
+          processes: int | None = None) -> "Pending":
+    """Start :func:`simulate`: with more than one process (*processes*, default :func:`process_count`)
+    the batches start now in ``processes - 1`` forked workers (:class:`~sim.risk.background.Batches`)
+    while this process goes on with other work, and :meth:`Pending.result` collects them (this
+    process then takes the batches left); with one, the batches run here and now.  Call
+    :meth:`Pending.cancel` (or use ``with``) when the result is not wanted after all.  The draws are
+    those of :func:`simulate` whatever the number of processes and wherever they ran."""
     years, batch = int(years), batch_years(model, max(1, int(batch)))   # bounded claims per batch
     plan, samplers = [], {}
     for prog in ("jkk", "jkm"):
@@ -222,28 +240,60 @@ def simulate(model, years: int, seed: int, counts: str = "exact", batch: int = B
     else:
         procs = max(1, int(processes))
     procs = min(procs, len(tasks))
-    if procs > 1:
-        results = _in_processes(tasks, procs)
-    else:
-        results = [_batch(t) for t in tasks]
+    if procs > 1 and _can_fork():
+        try:
+            from .background import Batches
+            return Pending(Batches(lambda i: _batch(tasks[i]), starts, [s + t[1] for s, t in zip(starts, tasks)],
+                                   2, procs - 1))
+        except OSError:       # no shared memory or no process to be had here: one process, as always possible
+            pass
+    return Pending(lambda: _serial(tasks))    # drawn when asked for, here
+
+
+def _can_fork() -> bool:
+    """Processes can start here at all (not inside a daemon process, ``fork`` available)."""
+    import multiprocessing as mp
+    return not mp.current_process().daemon and "fork" in mp.get_all_start_methods()
+
+
+def _serial(tasks) -> Simulation:
+    results = [_batch(t) for t in tasks]
     jkk = np.concatenate([r[0] for r in results]) if results else np.zeros(0)
     jkm = np.concatenate([r[1] for r in results]) if results else np.zeros(0)
     return Simulation(jkk, jkm)
 
 
-def _in_processes(tasks, procs: int):
-    """The batches over *procs* forked processes, results in batch order."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    ex = ProcessPoolExecutor(max_workers=procs, mp_context=mp.get_context("fork"))
-    try:
-        return list(ex.map(_batch, tasks, chunksize=max(1, len(tasks) // (2 * procs))))
-    except BaseException:          # Ctrl-C: stop the workers now instead of finishing every batch
-        for proc in list((getattr(ex, "_processes", None) or {}).values()):
-            proc.terminate()
-        raise
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
+class Pending:
+    """A :class:`Simulation` under way in worker processes, or to be drawn here when asked for
+    (see :func:`start`)."""
+
+    def __init__(self, job):
+        self._job = job           # Batches (workers started), a function (draw here), or the Simulation
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the workers that may still be drawing (none once collected or cancelled)."""
+        return self._job.pids if hasattr(self._job, "pids") else []
+
+    def result(self) -> Simulation:
+        """The simulation, waiting for the workers (and helping them) or drawing it here."""
+        if hasattr(self._job, "pids"):
+            out = self._job.result()
+            self._job = Simulation(out[0], out[1])
+        elif callable(self._job):
+            self._job = self._job()
+        return self._job
+
+    def cancel(self) -> None:
+        """Stop the workers if any still run; :meth:`result` would then finish the batches here."""
+        if hasattr(self._job, "pids"):
+            self._job.cancel()
+
+    def __enter__(self) -> "Pending":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
 
 
 def _inverted_cdf(srt: np.ndarray, p: float) -> float:
