@@ -3,6 +3,7 @@ figures gives the very draws of one process; workers never outlive what started 
 error, garbage collection), a worker killed midway costs time, not figures."""
 import gc
 import os
+import pickle
 import signal
 import sys
 import time
@@ -51,6 +52,8 @@ def test_background_draws_are_the_draws_of_one_process(baseline_run, processes):
     assert np.array_equal(got.jkk, one.jkk) and np.array_equal(got.jkm, one.jkm) and got.years == 60_000
     assert pending.pids == [] and _wait_gone(pids)
     assert pending.result() is got                     # collected once
+    copy = pickle.loads(pickle.dumps(montecarlo.start(model, 60_000, seed=5, batch=4_000, processes=processes)))
+    assert np.array_equal(copy.result().total, one.total)     # pickles as the finished simulation
 
 
 def test_a_worker_killed_midway_changes_nothing(baseline_run):

@@ -289,6 +289,9 @@ class Pending:
         if hasattr(self._job, "pids"):
             self._job.cancel()
 
+    def __reduce__(self):         # pickled (a copy, another process) as the finished simulation
+        return Pending, (self.result(),)
+
     def __enter__(self) -> "Pending":
         return self
 
