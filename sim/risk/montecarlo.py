@@ -221,7 +221,8 @@ def start(model, years: int, seed: int, counts: str = "exact", batch: int = BATC
     """Start :func:`simulate`: with more than one process (*processes*, default :func:`process_count`)
     the batches start now in ``processes - 1`` forked workers (:class:`~sim.risk.background.Batches`)
     while this process goes on with other work, and :meth:`Pending.result` collects them (this
-    process then takes the batches left); with one, the batches run here and now.  Call
+    process then takes the batches left); with one, they are drawn here when the result is asked
+    for (nothing is started).  Call
     :meth:`Pending.cancel` (or use ``with``) when the result is not wanted after all.  The draws are
     those of :func:`simulate` whatever the number of processes and wherever they ran."""
     years, batch = int(years), batch_years(model, max(1, int(batch)))   # bounded claims per batch
@@ -245,7 +246,7 @@ def start(model, years: int, seed: int, counts: str = "exact", batch: int = BATC
             from .background import Batches
             return Pending(Batches(lambda i: _batch(tasks[i]), starts, [s + t[1] for s, t in zip(starts, tasks)],
                                    2, procs - 1))
-        except OSError:       # no shared memory or no process to be had here: one process, as always possible
+        except (OSError, ImportError):   # no shared memory, semaphores or process to be had: one process
             pass
     return Pending(lambda: _serial(tasks))    # drawn when asked for, here
 
