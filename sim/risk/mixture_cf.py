@@ -51,6 +51,8 @@ from .severity import Component, Severity, atoms_on_lattice
 EPS = 1e-15
 SMALL_PART = 0.03
 _SPLIT = 64
+_BLOCK = 64                     # groups whose powers are held at once
+_CACHE_BYTES = 32 * 2 ** 20     # arrays on the kept frequencies kept for reuse, each cache
 
 
 def node_sums(count, prob, x) -> tuple[np.ndarray, np.ndarray]:
@@ -217,43 +219,42 @@ class Transforms:
 
 
 class OnFrequencies:
-    """Transforms restricted to the frequencies ``k`` (from :meth:`Transforms.frequencies`)."""
+    """Transforms restricted to the frequencies ``k`` (from :meth:`Transforms.frequencies`); the
+    arrays kept for reuse are bounded in bytes (a roster with a thousand incomes would otherwise
+    hold tens of thousands of them)."""
 
     def __init__(self, tr: Transforms, k: np.ndarray):
         self.tr, self.k = tr, np.asarray(k, dtype=np.int64)
-        self._atoms: dict = {}
         self._medical: dict = {}
-        self._psi: dict = {}
-        self._rows: dict = {}
+        self._rows = aggregate._BoundedCache(self._root_row, _CACHE_BYTES)
+        self._atoms = aggregate._BoundedCache(self._atoms_of, _CACHE_BYTES)
+        self._psi = aggregate._BoundedCache(self._psi_of, _CACHE_BYTES)
         # on most of the grid one FFT of the whole lattice is cheaper than the points one by one
         self.by_fft = self.k.size * 8 > tr.M
 
     def _root_row(self, j: int) -> np.ndarray:
-        """``exp(-2 pi i k j / M)`` on the frequencies, for a multiple of :data:`_SPLIT` or a *j* below it."""
-        v = self._rows.get(j)
-        if v is None:
-            ph = np.multiply(self.k, j)
-            np.remainder(ph, self.tr.M, out=ph)
-            v = self._rows[j] = _roots(self.tr.M)[ph]
+        """``exp(-2 pi i k j / M)`` on the frequencies (*j* a multiple of :data:`_SPLIT` or below it)."""
+        ph = np.multiply(self.k, j)
+        np.remainder(ph, self.tr.M, out=ph)
+        return _roots(self.tr.M)[ph]
+
+    def _atoms_of(self, atoms, probs) -> np.ndarray:
+        """``sum_j p_j exp(-2 pi i k j / M)`` over the atoms' lattice points ``j``, each root the
+        product of two tabulated ones (``j = a S + b``, ``S`` = :data:`_SPLIT`): a complex product
+        per point and frequency, no integer division."""
+        idx, pr = self.tr.atoms(Component(1.0, atoms, probs))
+        v = np.zeros(self.k.size, dtype=complex)
+        tmp = np.empty_like(v)
+        for j, p in zip(idx.tolist(), pr.tolist()):
+            a, b = divmod(j, _SPLIT)
+            np.multiply(self._rows(a * _SPLIT), self._rows(b), out=tmp)
+            tmp *= p
+            v += tmp
         return v
 
     def atoms(self, c: Component) -> np.ndarray:
-        """``sum_j p_j exp(-2 pi i k j / M)`` over the component's lattice points ``j``, each root
-        the product of two tabulated ones (``j = a S + b``, ``S`` = :data:`_SPLIT`): a complex
-        product per point and frequency, no integer division."""
-        key = (c.atoms, c.probs)
-        v = self._atoms.get(key)
-        if v is None:
-            idx, pr = self.tr.atoms(c)
-            v = np.zeros(self.k.size, dtype=complex)
-            tmp = np.empty_like(v)
-            for j, p in zip(idx.tolist(), pr.tolist()):
-                a, b = divmod(j, _SPLIT)
-                np.multiply(self._root_row(a * _SPLIT), self._root_row(b), out=tmp)
-                tmp *= p
-                v += tmp
-            self._atoms[key] = v
-        return v
+        """The transform of a component's atoms (without its weight and medical cost)."""
+        return self._atoms(c.atoms, c.probs)
 
     def medical(self, med) -> np.ndarray:
         v = self._medical.get(med)
@@ -263,21 +264,21 @@ class OnFrequencies:
 
     def psi(self, sev: Severity) -> np.ndarray:
         """The severity's transform ``sum_c w_c a_c m_c`` on the frequencies."""
-        v = self._psi.get(sev)
-        if v is None and self.by_fft:
-            v = self._psi[sev] = aggregate._severity_cf(sev, self.tr.h, "mean", self.tr.M)[self.k]
-        if v is None:
-            v = np.zeros(self.k.size, dtype=complex)
-            tmp = np.empty_like(v)
-            for c in sev.components:
-                a = self.atoms(c)
-                if c.medical is None:
-                    np.multiply(a, c.weight, out=tmp)
-                else:
-                    np.multiply(a, self.medical(c.medical), out=tmp)
-                    tmp *= c.weight
-                v += tmp
-            self._psi[sev] = v
+        return self._psi(sev)
+
+    def _psi_of(self, sev: Severity) -> np.ndarray:
+        if self.by_fft:
+            return aggregate._severity_cf(sev, self.tr.h, "mean", self.tr.M)[self.k]
+        v = np.zeros(self.k.size, dtype=complex)
+        tmp = np.empty_like(v)
+        for c in sev.components:
+            a = self.atoms(c)
+            if c.medical is None:
+                np.multiply(a, c.weight, out=tmp)
+            else:
+                np.multiply(a, self.medical(c.medical), out=tmp)
+                tmp *= c.weight
+            v += tmp
         return v
 
     def mixed(self, groups, x, w, eps: float = EPS) -> np.ndarray:
@@ -301,8 +302,11 @@ class OnFrequencies:
                 for i, xi in enumerate(x):
                     L[i] += aggregate.log_series(n, np.minimum(xi * q, 1.0), d)
             live = []
-        series = []
-        for n, p, sev, (slow, coef, pmax) in live:
+        # T_j = sum_g c_gj d_g^(j+1), groups in blocks of _BLOCK (bounded memory)
+        T = np.zeros((max((c[1].size for *_, c in live), default=0), 2 * F))
+        used = 0
+        block = []
+        for g, (n, p, sev, (slow, coef, pmax)) in enumerate(live):
             d = self.psi(sev) - 1.0
             if slow is not None:          # near or beyond the series' bound: node by node, exactly
                 ns, ps = slow
@@ -310,34 +314,40 @@ class OnFrequencies:
                     L[i] += aggregate.log_series(ns, np.minimum(xi * ps, 1.0), d)
             if coef.size:
                 D = float(np.sqrt(np.max(d.real * d.real + d.imag * d.imag)))
-                series.append((_terms(coef, r, w, D, pmax, eps), coef, d))
-        if series:
-            series.sort(key=lambda s: -s[0])
-            K = series[0][0]
-            G = len(series)
-            C = np.zeros((G, K))
-            Dm = np.empty((G, F), dtype=complex)
-            active = np.empty(K, dtype=np.int64)
-            for g, (kg, coef, d) in enumerate(series):
-                C[g, :kg] = coef[:kg]
-                Dm[g] = d
-            for j in range(K):
-                active[j] = sum(1 for s in series if s[0] > j)
-            # T_j = sum_g c_gj d_g^(j+1), on float views (real coefficients times complex powers)
-            P = Dm.copy()
-            T = np.empty((K, 2 * F))
-            for j in range(K):
-                a = int(active[j])
-                if j:
-                    P[:a] *= Dm[:a]
-                np.einsum("g,gf->f", C[:a, j], P[:a].view(float), out=T[j])
+                block.append((_terms(coef, r, w, D, pmax, eps), coef, d))
+            if len(block) == _BLOCK or g == len(live) - 1 and block:
+                used = max(used, _power_sums(block, T))
+                block = []
+        if used:
             # L_i += sum_j r_i^(j+1) T_j
-            R = np.power.outer(r, np.arange(1, K + 1))
-            L.view(float)[:] += np.einsum("ij,jf->if", R, T)
+            R = np.power.outer(r, np.arange(1, used + 1))
+            L.view(float)[:] += np.einsum("ij,jf->if", R, T[:used])
         np.exp(L, out=L)
         out = np.empty(F, dtype=complex)
         np.einsum("i,if->f", w, L.view(float).reshape(N, 2 * F), out=out.view(float))
         return out
+
+
+def _power_sums(block, T: np.ndarray) -> int:
+    """Add ``c_gj d_g^(j+1)`` of the block's groups ``(terms, coef, d)`` to ``T[j]`` (float views:
+    real coefficients times complex powers); the number of terms used."""
+    block.sort(key=lambda s: -s[0])
+    K, G, F = block[0][0], len(block), block[0][2].size
+    C = np.zeros((G, K))
+    Dm = np.empty((G, F), dtype=complex)
+    for g, (kg, coef, d) in enumerate(block):
+        C[g, :kg] = coef[:kg]
+        Dm[g] = d
+    active = [sum(1 for s in block if s[0] > j) for j in range(K)]
+    P = Dm.copy()
+    row = np.empty(2 * F)
+    for j in range(K):
+        a = active[j]
+        if j:
+            P[:a] *= Dm[:a]
+        np.einsum("g,gf->f", C[:a, j], P[:a].view(float), out=row)
+        T[j] += row
+    return K
 
 
 def _is_distribution(sev: Severity) -> bool:
