@@ -152,11 +152,24 @@ def test_mixture_equals_the_reference_for_a_roster(small_roster):
     a, b = U.mixture(none, pf, m0, spec=sp), U.mixture(none, pf, m0, spec=sp, reference=True)
     _same_cdf(a, b)
     assert a["jkk"].cdf(0.0) == pytest.approx(1.0, abs=1e-12)
-    # one programme off
-    off = dataclasses.replace(model, enabled={**model.enabled, "jkm": False})
-    a, b = U.mixture(scen, pf, off, spec=sp), U.mixture(scen, pf, off, spec=sp, reference=True)
-    _same_cdf(a, b)
-    assert a["jkm"].pmf.size == 1
+    # one programme off, then the other
+    for prog in ("jkm", "jkk"):
+        off = dataclasses.replace(model, enabled={**model.enabled, prog: False})
+        a, b = U.mixture(scen, pf, off, spec=sp), U.mixture(scen, pf, off, spec=sp, reference=True)
+        _same_cdf(a, b)
+        assert a[prog].pmf.size == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mixture_equals_the_reference_for_random_doubts(small_roster, seed):
+    """Random families, spreads and numbers of nodes (the take-up may be fixed) on the roster."""
+    scen, pf, model = small_roster
+    rng = np.random.default_rng(seed)
+    sp = {k: Spec("fixed") for k in U.FACTORS}
+    for k in ("mortality_level", "accident_frequency", "medical_cost", "scholarship_take_up"):
+        if rng.random() < 0.8:
+            sp[k] = Spec(str(rng.choice(["gamma", "lognormal"])), float(rng.uniform(0.1, 1.2)), int(rng.integers(2, 8)))
+    _same_cdf(U.mixture(scen, pf, model, h=4e5, spec=sp), U.mixture(scen, pf, model, h=4e5, spec=sp, reference=True))
 
 
 def test_severities_at_the_nodes_are_the_claim_models(small_roster):
