@@ -18,8 +18,8 @@ changing it by more than ``EPS`` (1e-15, the tolerance of :func:`sim.risk.aggreg
    takes one FFT per medical cost, not one per group: ``sum_g beta_g psi_g`` is the transform of the
    groups' lattices added with weights ``beta_g``.  Where ``sum_i w_i exp(rho_i B) <= EPS`` for every
    combination, the mixture's transform is set to 0; its distribution function then moves by at
-   most ``EPS sum_k 2 / (M sin(pi k / M)) <= EPS (4 / pi)(ln M + 1)`` (the Dirichlet kernel), about
-   1e-14.  On a roster of 10^5 workers (hundreds of claims even at the smallest node) about 4% of
+   most ``EPS sum_{k=1}^{M-1} 1 / (M sin(pi k / M)) <= EPS (2 / pi)(ln M + 1)`` (the Dirichlet
+   kernel), about 1e-14.  On a roster of 10^5 workers (hundreds of claims even at the smallest node) about 4% of
    the JKK frequencies and 2% of the JKM ones are kept; on Belu (three accidents at the smallest
    node) all of them.
 2. **Claim-amount transforms without one FFT per severity.**  A severity is a mixture of
@@ -183,8 +183,8 @@ class Transforms:
         cost by position in the severity, those without one together, each part one FFT of its atoms'
         lattices added with weights ``beta_g w_c``, times the medical cost's transform (shared by
         every combination of nodes that has the same part).  A part of at most SMALL_PART of the
-        weight counts its weight instead (``|a_c m_c| <= 1``): no FFT for the JKK death and total
-        disability components, whose atoms move with the scholarship."""
+        weight counts its weight instead (``|a_c m_c| <= sum p``): no FFT for the JKK death and
+        total disability components, whose atoms move with the scholarship."""
         parts: dict = {}
         total = 0.0
         for b, sev in weighted:
@@ -195,9 +195,8 @@ class Transforms:
         out = np.zeros(self.M // 2 + 1)
         tmp = np.empty(self.M // 2 + 1, dtype=complex)
         for (med, _), contrib in parts.items():
-            weight = sum(b for b, _, _ in contrib)
-            if weight <= SMALL_PART * total:
-                out += weight
+            if sum(b for b, _, _ in contrib) <= SMALL_PART * total:
+                out += sum(b * sum(p) for b, _, p in contrib)       # |a_c| <= sum of its probabilities
                 continue
             key = tuple(contrib)
             y = self._combined.get(key)
