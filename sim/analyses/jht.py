@@ -54,6 +54,10 @@ def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndar
 
 #: return paths accumulated at a time (bounded memory: a few arrays of CHUNK x years floats)
 CHUNK = 8_192
+#: rows of a block multiplied by the year weights at a time: OpenBLAS starts threads for a product of
+#: more than 262,144 multiply-adds (128 x 40 x 40 is under it); on a busy machine the threads cost
+#: three times the CPU of the product and add wall time (the same products, bit for bit)
+GEMM_ROWS = 128
 
 
 def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
@@ -83,7 +87,8 @@ def fund_and_balances(K: np.ndarray, returns: np.ndarray, monthly, years_left: d
             bal[k][a:b] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X[:, :n], monthly[:n])
         np.exp(L, out=L)
         W = W[:, : K.shape[0]]
-        np.matmul(X, K.T, out=W)
+        for c in range(0, b - a, GEMM_ROWS):
+            np.matmul(X[c:c + GEMM_ROWS], K.T, out=W[c:c + GEMM_ROWS])
         np.multiply(L, W, out=fund[a:b])
     return fund, bal
 
