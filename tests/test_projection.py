@@ -278,3 +278,38 @@ def test_percentiles_of_a_sorted_copy_are_numpys():
     x = np.round(rng.lognormal(0, 1, (10_001, 3)), 2)          # ties included
     for j in range(3):
         assert np.array_equal(projection._percentiles(x[:, j]), np.percentile(x[:, j], projection.PERCENTILES))
+
+
+def test_projection_on_merged_cells_equals_the_projection_cell_by_cell():
+    """project(merged=True), the default, against one cell per cell and entry year: a roster of many
+    incomes and enrolment dates, entrants every year, part of the years funded; the cohort the same
+    bit for bit, every year's money, claims and exact distribution to 1e-12."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    pf = from_workers(rng.integers(18, 64, n), rng.random(n) < 0.5, rng.integers(0, 9, n),
+                      rng.choice([1e6, 1.5e6, 2.2e6], n), np.ones(n), rng.integers(0, 48, n) * 1.0)
+    scen = load_scenario(JHT, ["budget.funded_until=2028-11-30"])
+    (fast, c1), (slow, c2) = (projection.project(scen, 7, portfolio=pf, merged=m) for m in (True, False))
+    for f in ("n_start", "n_end", "exits"):
+        assert np.array_equal(getattr(c1, f), getattr(c2, f))
+    assert sum(r.portfolio.count.size for r in fast) < sum(r.portfolio.count.size for r in slow) / 2
+    for a, b in zip(fast, slow):
+        assert a.funded_months == b.funded_months
+        for k in ("jkk", "jkm", "jht"):
+            assert a.contributions[k] == pytest.approx(b.contributions[k], rel=1e-12, abs=1e-6)
+        assert a.budget["required"] == pytest.approx(b.budget["required"], rel=1e-12, abs=1e-6)
+        for p in ("jkk", "jkm"):
+            assert a.model.expected_amount(p) == pytest.approx(b.model.expected_amount(p), rel=1e-12, abs=1e-6)
+            assert a.model.variance(p) == pytest.approx(b.model.variance(p), rel=1e-12, abs=1e-6)
+        assert a.scholarship == pytest.approx(b.scholarship, rel=1e-12, abs=1e-6)
+        da, db = a.exact["total"], b.exact["total"]
+        assert da.offset == db.offset and da.pmf.size == db.pmf.size and np.max(np.abs(da.pmf - db.pmf)) < 1e-12
+    assert [r.funded_months for r in fast] == [12, 12, 12, 12, 12, 6, 0]
+    # the projection's merging (what does not change computed once) is cells.merge_cells of the year's cells
+    from sim.risk.claims import Assumptions
+    a = Assumptions.from_scenario(scen)
+    for r, s in zip(fast, slow):
+        m, _ = cells.merge_cells(s.portfolio, a.waiting_months, a.scholarship_min_months)
+        for f in ("age", "male", "occupation", "income", "exposure", "membership"):
+            assert np.array_equal(getattr(m, f), getattr(r.portfolio, f))
+        assert np.allclose(m.count, r.portfolio.count, rtol=1e-14, atol=0)

@@ -28,7 +28,7 @@ from ..law import contributions
 from ..law.contributions import money, programs_of
 from ..risk import aggregate, claims
 from . import scholarship_cash
-from .cells import merge_cells
+from .cells import membership_classes, merge, value_codes
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -115,8 +115,10 @@ def _check_medical_inflation(scen, T: int, ats=None) -> None:
 
 
 def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
-            distributions: bool = True) -> tuple[list[YearResult], Cohort]:
-    """Project *scen* over *years* years (default ``projection.years``); see the module docstring."""
+            distributions: bool = True, merged: bool = True) -> tuple[list[YearResult], Cohort]:
+    """Project *scen* over *years* years (default ``projection.years``); see the module docstring.
+    *merged*: each year's claims on its cells merged where they share claims and decrements
+    (:mod:`sim.analyses.cells`); False keeps one cell per cell and entry year (a cross-check)."""
     T = int(years or scen["projection.years"])
     ats = [scen.at(year_start(scen.start, t)) for t in range(T)]    # the scenario seen on each year's start
     _check_medical_inflation(scen, T, ats)     # before any work: every year's medical mean below the cap
@@ -143,6 +145,20 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
     ends = np.searchsorted(entry, np.arange(T), side="right")    # blocks in entry order: cells < ends[t] have joined
     n = np.zeros(C)
     h = float(scen["simulation.lattice_unit"])
+    # what of a cell's claims does not change with the years: one (age at entry - entry year, sex,
+    # occupation) is one age every year, one (membership at entry, entry year) one membership
+    static = [value_codes(coh.age0 - entry), (cells.male.astype(np.int64), 2), value_codes(cells.occupation)]
+    S = int(np.prod([k for _, k in static]))
+    static = np.ravel_multi_index(tuple(c for c, _ in static), tuple(k for _, k in static))
+    m_code, m_n = value_codes(coh.member0)
+    pair = m_code * T + entry
+    used = np.zeros(m_n * T, dtype=np.int64)
+    used[pair] = 1
+    first = np.flatnonzero(used)                       # the (membership, entry) pairs present, in order
+    np.cumsum(used, out=used)
+    pair = used[pair] - 1
+    pairs = np.column_stack([np.unique(coh.member0)[first // T] if m_n > 1 else np.full(first.size, coh.member0[0]),
+                             first % T])
     rows = []
     for t in range(T):
         lo = int(ends[t - 1]) if t > 0 else 0
@@ -156,7 +172,12 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         cells_t = Portfolio(n_act, coh.age0[act] + since, cells.male[act], cells.occupation[act], inc,
                             np.full(act.size, funded[t] / 12.0), coh.member0[act] + 12.0 * since, source=cells.source)
         a = claims.Assumptions.from_scenario(st)
-        pf, inv = merge_cells(cells_t, a.waiting_months, a.scholarship_min_months)
+        if merged:     # cells.merge_cells, with what does not change computed once
+            cls = membership_classes(pairs[:, 0] + 12.0 * (t - pairs[:, 1]), np.full(len(pairs), funded[t] / 12.0),
+                                     a.waiting_months, a.scholarship_min_months)
+            pf, inv = merge(cells_t, [(static[act], S), value_codes(inc), (cls[pair[act]], int(cls.max()) + 1)])
+        else:
+            pf, inv = cells_t, np.arange(act.size)
         probs = claims.probabilities(a, pf)
         model = claims.build(st, pf, a, probs)
         contrib, budget = money(st, pf, 12)
