@@ -158,14 +158,24 @@ def test_severity_hash_is_kept_and_equality_is_by_value():
 
 def test_fund_and_balances_in_one_pass_equal_the_separate_ones():
     """The fused pass over the return paths gives the fund of :func:`jht._accumulate` and the
-    balances of :func:`jht.balance_at_retirement` (three blocks of paths, years that fit and not)."""
+    balances of :func:`jht.balance_at_retirement` (three blocks of paths, years that fit and not),
+    whether the paths are given or drawn block by block (:class:`jht.ReturnPaths`: the same numbers)."""
     from sim.analyses import jht
     T, P = 12, 2 * jht.CHUNK + 77
     r = jht.return_paths(np.linspace(0.05, 0.07, T), 0.03, T, P, 3)
     K = np.tril(np.random.default_rng(1).uniform(1e3, 2e4, (T, T)))
     monthly = np.linspace(20_000, 26_000, T)
-    fund, bal = jht.fund_and_balances(K, r, monthly, {"a": 5, "b": T, "c": T + 4, "d": 0})
+    left = {"a": 5, "b": T, "c": T + 4, "d": 0}
+    fund, bal = jht.fund_and_balances(K, r, monthly, left)
     assert np.allclose(fund, jht._accumulate(K, r), rtol=1e-13, atol=0)
-    assert set(bal) == {"a", "b"}
-    for key, n in (("a", 5), ("b", T)):
+    assert set(bal) == set(left)
+    for key, n in left.items():
         assert np.allclose(bal[key], jht.balance_at_retirement(56 - n, monthly, r, 56), rtol=1e-13, atol=0)
+    assert not bal["d"].any()
+    drawn = jht.ReturnPaths(np.linspace(0.05, 0.07, T), 0.03, T, P, 3)
+    assert drawn.shape == r.shape
+    assert np.array_equal(np.concatenate([x.copy() for _, _, x in drawn.blocks(jht.CHUNK)]), r)
+    fund2, bal2 = jht.fund_and_balances(K, drawn, monthly, left)
+    assert np.array_equal(fund2, fund) and all(np.array_equal(bal2[k], bal[k]) for k in left)
+    fixed = jht.ReturnPaths(0.06, 0.0, T, 0, 3)      # no volatility or no paths: the mean path, once
+    assert np.array_equal(next(fixed.blocks(jht.CHUNK))[2], jht.return_paths(0.06, 0.0, T, 0, 3))

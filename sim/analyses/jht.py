@@ -52,6 +52,34 @@ def return_paths(mean, vol: float, years: int, paths: int, seed: int) -> np.ndar
     return np.maximum(out, -0.99, out=out)
 
 
+class ReturnPaths:
+    """The return paths of :func:`return_paths` drawn block by block (:meth:`blocks`): the same numbers
+    in the same order, never all in memory (10^5 paths x 40 years would be 32 MB)."""
+
+    def __init__(self, mean, vol: float, years: int, paths: int, seed: int):
+        self.mean = np.broadcast_to(np.asarray(mean, dtype=float), (years,))
+        self.vol, self.seed = float(vol), int(seed)
+        self.fixed = vol <= 0 or paths == 0
+        self.shape = (max(paths, 1) if self.fixed else paths, years)
+
+    def blocks(self, size: int):
+        """``(first path, end, returns of paths first..end-1)`` for blocks of *size* paths; the array
+        yielded is reused for the next block."""
+        P, T = self.shape
+        if self.fixed:
+            for a in range(0, P, size):
+                yield a, min(a + size, P), np.tile(self.mean, (min(a + size, P) - a, 1))
+            return
+        rng = np.random.default_rng([self.seed, 4])
+        buf = np.empty((min(size, P), T))
+        for a in range(0, P, size):
+            out = buf[: min(a + size, P) - a]
+            rng.standard_normal(out=out)
+            out *= self.vol
+            out += self.mean
+            yield a, a + out.shape[0], np.maximum(out, -0.99, out=out)
+
+
 #: return paths accumulated at a time (bounded memory: a few arrays of CHUNK x years floats)
 CHUNK = 8_192
 #: rows of a block multiplied by the year weights at a time: OpenBLAS starts threads for a product of
@@ -66,31 +94,50 @@ def _accumulate(K: np.ndarray, returns: np.ndarray) -> np.ndarray:
     return fund_and_balances(K, returns, np.zeros(returns.shape[1]), {})[0]
 
 
-def fund_and_balances(K: np.ndarray, returns: np.ndarray, monthly, years_left: dict) -> tuple[np.ndarray, dict]:
-    """:func:`_accumulate` of *K* (the fund, paths x years) and, from the same growth factors, the
-    balance at retirement (:func:`balance_at_retirement`) of a member with ``years_left[key]`` years
-    to go, for every key whose years fit in the paths (the others are left out): one pass over the
-    paths instead of one per quantity.  The blocks are worked in three buffers allocated once (a
-    fresh 2.6 MB temporary costs as much in page faults as the arithmetic on it)."""
+def fund_and_balances(K: np.ndarray, returns, monthly, years_left: dict) -> tuple[np.ndarray, dict]:
+    """:func:`_accumulate` of *K* (the fund, paths x years) and, from the same return paths, the
+    balance at retirement (:func:`balance_at_retirement`, contributions *monthly*) of a member with
+    ``years_left[key]`` years to go, for every key: one pass over the paths instead of one per
+    quantity.  *returns*: the paths (paths x years) or :class:`ReturnPaths`, drawn block by block.
+    The blocks are worked in three buffers allocated once (a fresh 2.6 MB temporary costs as much in
+    page faults as the arithmetic on it)."""
     P, T = returns.shape
     monthly = np.asarray(monthly, dtype=float)
-    fit = {k: n for k, n in years_left.items() if 0 < n <= T}
     fund = np.empty((P, K.shape[0]))
-    bal = {k: np.empty(P) for k in fit}
+    bal = {k: (np.empty(P) if n > 0 else np.zeros(P)) for k, n in years_left.items()}
     m = min(CHUNK, P)
     bufs = (np.empty((m, T)), np.empty((m, T)), np.empty((m, max(T, K.shape[0]))))
-    for a in range(0, P, CHUNK):
-        b = min(a + CHUNK, P)
+    blocks = returns.blocks(CHUNK) if isinstance(returns, ReturnPaths) else \
+        ((a, min(a + CHUNK, P), returns[a:a + CHUNK]) for a in range(0, P, CHUNK))
+    for a, b, r in blocks:
         L, X, W = (x[: b - a] for x in bufs)
-        _growth(returns[a:b], L, X, W[:, :T])
-        for k, n in fit.items():
-            bal[k][a:b] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X[:, :n], monthly[:n])
+        _growth(r, L, X, W[:, :T])
+        for k, n in years_left.items():
+            if 0 < n <= T:
+                bal[k][a:b] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X[:, :n], monthly[:n])
+            elif n > T:          # beyond the paths: the last year's return and contribution go on
+                bal[k][a:b] = _balance_block(r, n, monthly)
         np.exp(L, out=L)
         W = W[:, : K.shape[0]]
         for c in range(0, b - a, GEMM_ROWS):
             np.matmul(X[c:c + GEMM_ROWS], K.T, out=W[c:c + GEMM_ROWS])
         np.multiply(L, W, out=fund[a:b])
     return fund, bal
+
+
+def _extended(monthly: np.ndarray, r: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Contributions and returns of *n* years: the last year's carried on beyond those given."""
+    if monthly.size < n:
+        monthly = np.concatenate([monthly, np.full(n - monthly.size, monthly[-1])])
+    r = r[:, :n] if r.shape[1] >= n else np.concatenate([r, np.repeat(r[:, -1:], n - r.shape[1], axis=1)], axis=1)
+    return monthly, r
+
+
+def _balance_block(r: np.ndarray, n: int, monthly: np.ndarray, bufs=()) -> np.ndarray:
+    """Balance after *n* years of a block of return paths (:func:`balance_at_retirement`)."""
+    monthly, r = _extended(monthly, r, n)
+    L, X = _growth(r, *bufs)
+    return np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X, monthly[:n])
 
 
 def _growth(r: np.ndarray, L: np.ndarray | None = None, X: np.ndarray | None = None,
@@ -152,17 +199,12 @@ def balance_at_retirement(age: float, monthly, returns: np.ndarray, retirement_a
     n = int(max(np.ceil(retirement_age - age), 0))
     if n == 0:
         return np.zeros(returns.shape[0])
-    monthly = np.asarray(monthly, dtype=float)
-    if monthly.size < n:
-        monthly = np.concatenate([monthly, np.full(n - monthly.size, monthly[-1])])
-    r = returns[:, :n] if returns.shape[1] >= n else np.concatenate(
-        [returns, np.repeat(returns[:, -1:], n - returns.shape[1], axis=1)], axis=1)
+    monthly, r = _extended(np.asarray(monthly, dtype=float), returns, n)
     # only the last year's balance is wanted: one row of the accumulation, path by path
     out = np.empty(r.shape[0])
     m = min(CHUNK, r.shape[0])
     bufs = tuple(np.empty((m, n)) for _ in range(3))
     for a in range(0, r.shape[0], CHUNK):
         b = min(a + CHUNK, r.shape[0])
-        L, X = _growth(r[a:b], *(x[: b - a] for x in bufs))
-        out[a:b] = np.exp(L[:, n - 1]) * np.einsum("ps,s->p", X, monthly[:n])
+        out[a:b] = _balance_block(r[a:b], n, monthly, tuple(x[: b - a] for x in bufs))
     return out

@@ -326,9 +326,11 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
                                 / float(jht.annuity_factor(m)) for k, m in zip(f, mean)])
     K = jht.cohort_matrices(cohort, level, ret_age)
     det = jht.fund_paths(cohort, level, det_r, ret_age, K)
-    sto_r = jht.return_paths(mean, vol, T, paths, seed)   # paths 0: the deterministic path only
+    # paths 0: the deterministic path only; the paths are drawn block by block in the one pass that
+    # gives the fund and the balances at retirement
+    sto_r = jht.ReturnPaths(mean, vol, T, paths, seed)
     left = {age: int(max(np.ceil(ret_age - age), 0)) for age in RETIREMENT_AGES_SHOWN}
-    sto_fund, sto_bal = jht.fund_and_balances(K[0], sto_r, level, left)   # one pass over the paths
+    sto_fund, sto_bal = jht.fund_and_balances(K[0], sto_r, level, left)
     members = cohort.n_end.sum(axis=0)
     by_year = {
         "monthly_per_worker": monthly,
@@ -341,9 +343,8 @@ def jht_projection(scen, rows: list[YearResult], cohort: Cohort, paths: int, see
     at_ret = {}
     for age in RETIREMENT_AGES_SHOWN:
         d = float(jht.balance_at_retirement(age, level, det_r, ret_age)[0])
-        s_ = sto_bal[age] if age in sto_bal else jht.balance_at_retirement(age, level, sto_r, ret_age)
-        at_ret[str(age)] = {"years": int(max(np.ceil(ret_age - age), 0)), "deterministic": d,
-                            "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, _percentiles(s_))}}
+        at_ret[str(age)] = {"years": left[age], "deterministic": d,
+                            "percentiles": {str(p): float(v) for p, v in zip(PERCENTILES, _percentiles(sto_bal[age]))}}
     return {"by_year": by_year, "at_retirement": at_ret, "fund_paths": sto_fund}
 
 
