@@ -4,18 +4,18 @@ The chart is :func:`sim.outputs.plots.claims_histogram` (the year's total claims
 up to the 99.9% point, the VaR 99.5% and the contributions marked), drawn on one matplotlib
 ``Figure`` with its own Agg canvas and a fixed layout (no pyplot, no ``tight_layout``, no
 clearing).  A change of figures only moves the existing artists (``Stairs.set_data``,
-``Line2D.set_xdata``, the legend's texts) and draws them over a cached picture of everything
-else:
+``Line2D.set_xdata``, the key's texts) and draws them over a cached picture of everything else:
 
 * the axis limits are rounded up to a "nice" value (:func:`nice_ceiling`: 1, 1.2, 1.5, 2, 2.5,
   3, 4, 5, 6, 8 times a power of ten), so most changes keep the limits and with them the ticks;
 * the frame, ticks, tick labels, axis labels and title (text is most of a matplotlib drawing's
   time) are drawn once for each pair of limits and kept as a pixel copy (a few per chart);
-* the bars, the two lines, the spines over them and the legend are then drawn on that copy, in
-  the order a full drawing uses, so the picture equals a chart drawn afresh (tests compare
-  the pixels).
+* the bars, the two lines, the spines over them and the key (a legend laid out in pixels) are
+  then drawn on that copy, in the order a full drawing uses, so the picture equals a chart drawn
+  afresh (tests compare the pixels);
+* the PNG is written directly (:func:`png_bytes`).
 
-Labels are Indonesian first: ``VaR 99,5%: 1.898,1 jt``, probabilities as ``2,0%``.
+Labels are Indonesian first: ``VaR 99,5%: 1.365 jt``, probabilities as ``2,0%``.
 """
 from __future__ import annotations
 
