@@ -324,3 +324,37 @@ def test_ages_from_birth_dates_as_by_hand():
     for on in (date(2023, 6, 1), date(2024, 2, 29), date(2023, 3, 1), date(1970, 1, 1)):
         got = _ages_at(births + [None], on)
         assert got[:-1].tolist() == [float(_age_at(b, on)) for b in births] and np.isnan(got[-1])
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_xlsx_column_by_column_keeps_the_row_bound_and_cell_order(tmp_path, monkeypatch):
+    """The sheet read column by column gives the row-by-row outcome when the sheet has more rows
+    than allowed, and declines (rows are iterated) when a row's cells are not in column order."""
+    import zipfile
+    rows = [["Desa", "Jenis Kelamin", "Umur", "Pekerjaan"]] + [
+        [VILLAGES[i], "LP"[i % 2], 20 + i, OCCUPATIONS[i % len(OCCUPATIONS)]] for i in range(12)]
+    p = _write_xlsx(tmp_path / "r.xlsx", rows)
+    clean = _outcome(p, True)
+    assert clean[0] == "portfolio"
+    monkeypatch.setattr(roster_files, "MAX_ROWS", 5)
+    fast, slow = _outcome(p, True), _outcome(p, False)
+    assert fast == slow and fast[0] == "problems" and "more than" in fast[1][0]
+    monkeypatch.undo()
+    swapped = tmp_path / "swapped.xlsx"
+    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(swapped, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                a, b, c = text.index('<c r="A3"'), text.index('<c r="B3"'), text.index('<c r="C3"')
+                data = (text[:a] + text[b:c] + text[a:b] + text[c:]).encode()
+            zout.writestr(item, data)
+    from sim.inputs.roster_xlsx import sheet_rows
+    import openpyxl
+    wb = openpyxl.load_workbook(swapped, read_only=True, data_only=True)
+    sheet = sheet_rows(wb, wb.worksheets[0])
+    assert next(sheet)[0] == 1 and sheet.rest(4, [0, 1, 2, 3]) is None     # declined, nothing consumed
+    assert next(sheet)[0] == 2
+    wb.close()
+    fast, slow = _outcome(swapped, True), _outcome(swapped, False)
+    assert fast == slow == clean

@@ -8,7 +8,8 @@ openpyxl reads for a workbook (text, numbers, dates; formulas as their last comp
   (the one most frequent in the first lines); one record is one row, as Excel counts them.
 - ``.xlsx`` / ``.xlsm``: the first sheet, or the sheet named by ``portfolio.roster_sheet``;
   openpyxl in read-only mode opens the workbook, :mod:`sim.inputs.roster_xlsx` reads the sheet's
-  cells (openpyxl's own values-only iteration where that reader declines); nothing is written
+  cells, after the header row column by column (openpyxl's own values-only iteration where that
+  reader declines); nothing is written
   anywhere (no converted copy, no temp file).  An old ``.xls`` workbook is refused with the way to save it.
 
 Sizes are bounded before the work: at most :data:`MAX_ROWS` rows and :data:`MAX_BYTES` bytes.
@@ -191,30 +192,76 @@ def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):
     if not hasattr(ws, "iter_rows"):
         wb.close()
         _fail(problems, name, bi("lembar itu berupa grafik, bukan tabel", "that sheet is a chart, not a table"))
-    return _excel_iter(wb, ws, name), wb.epoch.date()
+    return _ExcelRows(wb, ws, name), wb.epoch.date()
 
 
-def _excel_iter(wb, ws, name: str) -> Iterator[tuple[int, tuple]]:
-    from .roster_xlsx import sheet_rows
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rows = sheet_rows(wb, ws) if FAST_XLSX else None
-            if rows is None:
-                ws.reset_dimensions()  # never trust a stored dimension: read every row the sheet has
-                rows = enumerate(ws.iter_rows(values_only=True), start=1)
-            for rowno, row in rows:
-                if rowno > MAX_ROWS + 1:
-                    p = Problems()
-                    p.add(name, "", bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
-                    p.raise_if_any()
-                yield rowno, row
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001  (whatever openpyxl raises, the sheet cannot be read)
+class _ExcelRows:
+    """``(row number, cells)`` of a sheet, bounded by :data:`MAX_ROWS`, a damaged sheet reported;
+    the workbook is closed at the end.  Where :mod:`sim.inputs.roster_xlsx` reads the sheet,
+    :meth:`rest_cells` hands the rows not yet iterated to
+    :func:`sim.inputs.roster_table.collect` column by column."""
+
+    def __init__(self, wb, ws, name: str):
+        self.wb, self.ws, self.name = wb, ws, name
+        self.sheet = None           # the fast reader's rows, when it reads this sheet
+        self._rows = self._iterate()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, tuple]:
+        return next(self._rows)
+
+    def _damaged(self):
         p = Problems()
-        p.add(name, "", bi("buku kerja rusak: lembar tidak dapat dibaca sampai akhir",
-                           "the workbook is damaged: the sheet cannot be read to its end"))
+        p.add(self.name, "", bi("buku kerja rusak: lembar tidak dapat dibaca sampai akhir",
+                                "the workbook is damaged: the sheet cannot be read to its end"))
         p.raise_if_any()
-    finally:
-        wb.close()
+
+    def _too_many(self):
+        p = Problems()
+        p.add(self.name, "", bi(f"lebih dari {MAX_ROWS:,} baris".replace(",", "."), f"more than {MAX_ROWS:,} rows"))
+        p.raise_if_any()
+
+    def _iterate(self) -> Iterator[tuple[int, tuple]]:
+        from .roster_xlsx import sheet_rows
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = sheet_rows(self.wb, self.ws) if FAST_XLSX else None
+                self.sheet = rows
+                if rows is None:
+                    self.ws.reset_dimensions()  # never trust a stored dimension: read every row the sheet has
+                    rows = enumerate(self.ws.iter_rows(values_only=True), start=1)
+                for rowno, row in rows:
+                    if rowno > MAX_ROWS + 1:
+                        self._too_many()
+                    yield rowno, row
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001  (whatever openpyxl raises, the sheet cannot be read)
+            self._damaged()
+        finally:
+            self.wb.close()
+
+    def rest_cells(self, width: int, wanted: list[int]):
+        """``(row numbers, {column index: values})`` of the rows not yet iterated that are not
+        blank (:meth:`sim.inputs.roster_xlsx.SheetRows.rest`), or None: iterate them instead."""
+        if self.sheet is None:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = self.sheet.rest(width, wanted)
+            if out is None:
+                return None
+            if self.sheet.rownos and self.sheet.rownos[-1] > MAX_ROWS + 1:
+                self._too_many()
+        except InputError:
+            self._rows.close()
+            raise
+        except Exception:  # noqa: BLE001
+            self._rows.close()
+            self._damaged()
+        self._rows.close()
+        return out

@@ -73,6 +73,10 @@ def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, c
     row-by-row reference; both give the same result."""
     if fast and hasattr(rows, "rest"):
         return _collect_lines(rows, cols, width, rp, chunk * 8)
+    if fast and hasattr(rows, "rest_cells"):
+        table = _collect_cells(rows, cols, width)
+        if table is not None:
+            return table
     used = [(k, i) for k, i in cols.items() if k != "name"]
     uniq = {k: {} for k, _ in used}
     codes = {k: [] for k, _ in used}
@@ -171,6 +175,26 @@ def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: i
     values = {k: own[k] if k in own else list(index[k]) for k, _ in used}
     return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64), values, \
         {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in codes.items()}
+
+
+def _collect_cells(rows, cols: dict[str, int], width: int):
+    """:func:`collect` for a sheet the fast sheet reader reads: the wanted columns' values per row
+    (:meth:`sim.inputs.roster_files._ExcelRows.rest_cells`), coded column by column; None where
+    that reader declines (the rows are then iterated)."""
+    used = [(k, i) for k, i in cols.items() if k != "name"]
+    got = rows.rest_cells(width, [i for _, i in used])
+    if got is None:
+        return None
+    rownos, per_col = got
+    values, codes = {}, {}
+    for k, i in used:
+        if k in _OWN_VALUES:        # every row its own "distinct value": the same per-row results
+            values[k], codes[k] = per_col[i], np.arange(len(per_col[i]), dtype=np.int64)
+        else:
+            index: dict = {}
+            codes[k] = _codes(per_col[i], index)
+            values[k] = list(index)
+    return rownos, values, codes
 
 
 #: columns whose values are meant to differ from row to row: kept as they are, not coded

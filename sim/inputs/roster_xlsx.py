@@ -1,19 +1,22 @@
 """The cell values of one worksheet, read fast: openpyxl opens the workbook (sheets, shared strings,
 which styles are dates, the date system) and this module reads the sheet's XML with one regular
-expression instead of openpyxl's per-cell parser: 10^5 roster rows in about 3 s of CPU instead of
-9 s (``bench/bench_roster.py``, 2 busy cores).
+expression instead of openpyxl's per-cell parser, converting each distinct (attributes, body) of a
+cell once and, after the header row, only the columns the roster reader asks for
+(:meth:`SheetRows.rest`): 10^5 roster rows in about 1.6 s of CPU where openpyxl's own iteration
+takes 10 s (``bench/bench_roster.py``, 2 busy cores).
 
 The values are the ones openpyxl's read-only, values-only iteration gives (a test holds them equal
 on workbooks with shared and inline strings, rich text, numbers, dates, booleans, errors, formulas
 and gaps): shared strings, inline strings (rich-text runs joined, phonetic runs left out), numbers
 (int or float), numbers in a date style as datetimes in the workbook's date system, booleans, error
 codes as text, cached formula values.  A sheet this reader does not expect (cells without a
-reference, namespace prefixes, a part too large to hold) returns None, and the caller uses
-openpyxl's own iteration.  Nothing is written anywhere.
+reference first, namespace prefixes, rows out of order, a part too large to hold) returns None,
+and the caller uses openpyxl's own iteration.  Nothing is written anywhere.
 """
 from __future__ import annotations
 
 import html
+import itertools
 import operator
 import re
 
@@ -69,7 +72,7 @@ def sheet_rows(wb, ws):
     groups = _row_groups(data)
     if groups is None:
         return None
-    return _rows(groups, strings, dates, durations, wb.epoch, from_excel)
+    return SheetRows(groups, strings, dates, durations, wb.epoch, from_excel)
 
 
 class _Memo(dict):
@@ -106,29 +109,90 @@ def _row_groups(data):
     return letters, rowtexts, attrs, bodies, starts, rows
 
 
-def _rows(groups, strings, dates, durations, epoch, from_excel):
-    """``(row number, cells)`` of the sheet data: each distinct ``(attributes, body)`` converted
-    once by :func:`_value` (a roster's villages, sexes, dates and incomes repeat), each row a slice
-    of the cells; rows without cells as ``()``, as openpyxl gives them."""
-    letters, _, attrs, bodies, starts, rows = groups
-    if not starts:
-        return
-    known = _Memo(lambda key: _value(key[0], key[1], strings, dates, durations, epoch, from_excel))
-    values = list(map(known.__getitem__, zip(attrs, bodies)))
-    cols = list(map(_Memo(_column).__getitem__, letters))
-    ends = starts[1:] + [len(values)]
-    current = 0
-    for a, b, row in zip(starts, ends, rows):
-        for r in range(current + 1, row):
-            yield r, ()
-        current = row
-        c, v = cols[a:b], values[a:b]
-        if b - a < len(_SPANS) and c == _SPANS[b - a] and _SKIP not in v:
-            yield row, tuple(v)
-            continue
-        cells = {i: x for i, x in zip(c, v) if x is not _SKIP}
-        if cells:
-            yield from _flush(row, cells)
+class SheetRows:
+    """``(row number, cells)`` of the sheet data, from row 1 to the last (rows without cells as
+    ``()``, as openpyxl gives them): each distinct ``(attributes, body)`` converted once by
+    :func:`_value` (a roster's villages, sexes, dates and incomes repeat), each row a slice of the
+    cells.  :meth:`rest` gives the rows not yet iterated column by column, converting only the
+    cells of the columns asked for."""
+
+    def __init__(self, groups, strings, dates, durations, epoch, from_excel):
+        self.letters, _, self.attrs, self.bodies, self.starts, self.rownos = groups
+        self.known = _Memo(lambda key: _value(key[0], key[1], strings, dates, durations, epoch, from_excel))
+        self.columns = _Memo(_column)
+        self.next_group = 0             # the groups before it have been handed out
+        self._rows = self._iterate()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._rows)
+
+    def _cells(self, a: int, b: int) -> tuple[list, list]:
+        return (list(map(self.columns.__getitem__, self.letters[a:b])),
+                list(map(self.known.__getitem__, zip(self.attrs[a:b], self.bodies[a:b]))))
+
+    def _iterate(self):
+        ends = self.starts[1:] + [len(self.letters)]
+        current = 0
+        for g, (a, b, row) in enumerate(zip(self.starts, ends, self.rownos)):
+            for r in range(current + 1, row):
+                yield r, ()
+            current = row
+            self.next_group = g + 1
+            c, v = self._cells(a, b)
+            if b - a < len(_SPANS) and c == _SPANS[b - a] and _SKIP not in v:
+                yield row, tuple(v)
+                continue
+            cells = {i: x for i, x in zip(c, v) if x is not _SKIP}
+            if cells:
+                yield from _flush(row, cells)
+
+    def rest(self, width: int, wanted: list[int]):
+        """``(row numbers, {column index: values})`` of the rows not yet iterated that are not
+        blank, each wanted column's value per row (None where the row has none), as iterating them
+        and keeping the first *width* cells would give; None (nothing consumed) where the sheet has
+        a row whose cells are not in column order.  The iteration ends."""
+        g0 = self.next_group
+        if g0 >= len(self.starts):
+            self._rows = iter(())
+            return np.zeros(0, dtype=np.int64), {i: [] for i in wanted}
+        a0 = self.starts[g0]
+        sizes = np.diff(np.append(self.starts[g0:], len(self.letters)))
+        group = np.repeat(np.arange(sizes.size), sizes)
+        cols = np.array(list(map(self.columns.__getitem__, self.letters[a0:])), dtype=np.int64)
+        if not ((np.diff(cols) > 0) | (np.diff(group) != 0)).all():
+            return None             # cells of a row not in column order (two in one column, perhaps)
+        lookup = np.zeros(max(int(cols.max()), max(wanted, default=0)) + 1, dtype=bool)
+        lookup[wanted] = True
+        chosen = np.flatnonzero(lookup[cols])
+        at = (chosen + a0).tolist()
+        pick = (lambda seq: [seq[at[0]]]) if len(at) == 1 else (lambda seq: operator.itemgetter(*at)(seq) if at else ())
+        values = list(map(self.known.__getitem__, zip(pick(self.attrs), pick(self.bodies))))
+        real = ~np.fromiter(map(operator.is_, values, itertools.repeat(_SKIP)), dtype=bool, count=len(values))
+        per_col = {}
+        for i in wanted:
+            arr = np.full(sizes.size, None, dtype=object)
+            take = np.flatnonzero(real & (cols[chosen] == i))
+            arr[group[chosen[take]]] = np.array([values[j] for j in take.tolist()] + [None], dtype=object)[:-1]
+            per_col[i] = arr
+        # a row is kept unless it is blank (every cell None or spaces) or has no cells: when a wanted
+        # column's value is filled and not spaces it is kept; the others are looked at in full
+        probe = per_col[wanted[0]] if wanted else np.full(sizes.size, None, dtype=object)
+        distinct = dict.fromkeys(probe.tolist())
+        for v in distinct:
+            distinct[v] = v is None or (v.__class__ is str and not v.strip())
+        maybe = np.fromiter(map(distinct.__getitem__, probe.tolist()), dtype=bool, count=sizes.size)
+        keep = ~maybe
+        ends = np.append(self.starts[g0 + 1:], len(self.letters))
+        for g in np.flatnonzero(maybe).tolist():
+            _, v = self._cells(self.starts[g0 + g], int(ends[g]))
+            keep[g] = any(x is not _SKIP and x is not None and (x.__class__ is not str or x.strip()) for x in v)
+        self._rows = iter(())
+        self.next_group = len(self.starts)
+        rows = np.asarray(self.rownos[g0:], dtype=np.int64)[keep]
+        return rows, {i: per_col[i][keep].tolist() for i in wanted}
 
 
 def _value(attrs, body, strings, dates, durations, epoch, from_excel):
