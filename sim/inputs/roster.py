@@ -30,6 +30,7 @@ from .roster_files import open_rows
 from .roster_headers import (HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, near_misses, recognised,
                              suggest_column)
 from .roster_table import Column, Grouped, blank, collect, required_empty
+from .roster_xlsx import SheetDeclined
 
 _MAX_ROWS_LISTED = 10
 MAX_INCOME = 1_000_000_000   #: declared income a month, rupiah (a bound against typing slips; BPU incomes are far lower)
@@ -96,7 +97,7 @@ def _map_columns(header, header_row: int, name: str, problems: Problems) -> dict
 
 def read_roster(path: Path | str, start: str, income_default: float, income_floor: float,
                 default_membership: float = 0.0, display: str | None = None, sheet: str | None = None,
-                cover_until: date | None = None, fast: bool = True) -> Portfolio:
+                cover_until: date | None = None, fast: bool = True, fast_sheet: bool = True) -> Portfolio:
     """Validate a roster (``.xlsx`` or CSV) and return its portfolio of cells for the year from *start*
     (cover, and so exposure, ends after *cover_until* when the funding stops within the year).
 
@@ -105,12 +106,26 @@ def read_roster(path: Path | str, start: str, income_default: float, income_floo
     and the same problems).
 
     Raises :class:`~sim.common.errors.InputError` with every problem (rows numbered as the
-    spreadsheet shows them; the header row is row 1 unless title rows come first).
+    spreadsheet shows them; the header row is row 1 unless title rows come first).  A sheet the
+    fast sheet reader declines part-way (:class:`~sim.inputs.roster_xlsx.SheetDeclined`) is read
+    again from its start with openpyxl's parser.
     """
+    if fast_sheet:
+        try:
+            return _read(path, start, income_default, income_floor, default_membership, display, sheet, cover_until,
+                         fast, True)
+        except SheetDeclined:
+            pass
+    return _read(path, start, income_default, income_floor, default_membership, display, sheet, cover_until,
+                 fast, False)
+
+
+def _read(path, start, income_default, income_floor, default_membership, display, sheet, cover_until,
+          fast, fast_sheet) -> Portfolio:
     path = Path(path)
     name = display or str(path)
     problems = Problems()
-    rows, epoch = open_rows(path, name, sheet, fast=fast)
+    rows, epoch = open_rows(path, name, sheet, fast=fast, fast_sheet=fast_sheet)
     villages, occs = V.Villages(), V.Occupations()
     header_row, header, rows = _find_header(rows, name, villages, problems)
     cols = _map_columns(header, header_row, name, problems)

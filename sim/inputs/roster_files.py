@@ -44,13 +44,15 @@ def is_excel(path: Path) -> bool:
 
 
 def open_rows(path: Path | str, name: str, sheet: str | None = None,
-              fast: bool = True) -> tuple[Iterator[tuple[int, tuple]], object]:
+              fast: bool = True, fast_sheet: bool = True) -> tuple[Iterator[tuple[int, tuple]], object]:
     """``(rows, epoch)``: an iterator of ``(row number, cells)`` and the workbook's date epoch
     (``None`` for a CSV).  Raises InputError for a file that cannot be read as a roster.
 
     With *fast* (the default), a CSV without quotes is split by :class:`CsvLines` (the same rows
     as the csv module gives, and :func:`sim.inputs.roster_table.collect` reads its rows column by
-    column); ``fast=False`` always uses the csv module (the reference the tests compare with)."""
+    column); ``fast=False`` always uses the csv module (the reference the tests compare with).
+    ``fast_sheet=False`` reads a workbook's sheet with openpyxl's parser (after
+    :class:`~sim.inputs.roster_xlsx.SheetDeclined`)."""
     path = Path(path)
     problems = Problems()
     try:
@@ -67,7 +69,7 @@ def open_rows(path: Path | str, name: str, sheet: str | None = None,
                                  "old Excel format (.xls) or a password-protected workbook: save it as Excel Workbook "
                                  "(.xlsx) without a password or as CSV UTF-8"))
     if is_excel(path) or head.startswith(b"PK\x03\x04"):
-        return _excel_rows(path, name, sheet, problems)
+        return _excel_rows(path, name, sheet, problems, fast_sheet)
     if sheet:
         _fail(problems, name, bi("portfolio.roster_sheet hanya berlaku untuk berkas .xlsx",
                                  "portfolio.roster_sheet applies to .xlsx workbooks only"))
@@ -172,7 +174,7 @@ def _load_without_sizing(path: Path):
             ReadOnlyWorksheet._get_size = sizing
 
 
-def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):
+def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems, fast_sheet: bool = True):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -192,7 +194,7 @@ def _excel_rows(path: Path, name: str, sheet: str | None, problems: Problems):
     if not hasattr(ws, "iter_rows"):
         wb.close()
         _fail(problems, name, bi("lembar itu berupa grafik, bukan tabel", "that sheet is a chart, not a table"))
-    return _ExcelRows(wb, ws, name), wb.epoch.date()
+    return _ExcelRows(wb, ws, name, fast_sheet), wb.epoch.date()
 
 
 class _ExcelRows:
@@ -201,8 +203,8 @@ class _ExcelRows:
     :meth:`rest_cells` hands the rows not yet iterated to
     :func:`sim.inputs.roster_table.collect` column by column."""
 
-    def __init__(self, wb, ws, name: str):
-        self.wb, self.ws, self.name = wb, ws, name
+    def __init__(self, wb, ws, name: str, fast_sheet: bool = True):
+        self.wb, self.ws, self.name, self.fast_sheet = wb, ws, name, fast_sheet
         self.sheet = None           # the fast reader's rows, when it reads this sheet
         self._rows = self._iterate()
 
@@ -224,11 +226,11 @@ class _ExcelRows:
         p.raise_if_any()
 
     def _iterate(self) -> Iterator[tuple[int, tuple]]:
-        from .roster_xlsx import sheet_rows
+        from .roster_xlsx import SheetDeclined, sheet_rows
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rows = sheet_rows(self.wb, self.ws) if FAST_XLSX else None
+                rows = sheet_rows(self.wb, self.ws) if FAST_XLSX and self.fast_sheet else None
                 self.sheet = rows
                 if rows is None:
                     self.ws.reset_dimensions()  # never trust a stored dimension: read every row the sheet has
@@ -237,7 +239,7 @@ class _ExcelRows:
                     if rowno > MAX_ROWS + 1:
                         self._too_many()
                     yield rowno, row
-        except InputError:
+        except (InputError, SheetDeclined):
             raise
         except Exception:  # noqa: BLE001  (whatever openpyxl raises, the sheet cannot be read)
             self._damaged()
@@ -247,17 +249,14 @@ class _ExcelRows:
     def rest_cells(self, width: int, wanted: list[int]):
         """``(row numbers, {column index: values})`` of the rows not yet iterated that are not
         blank (:meth:`sim.inputs.roster_xlsx.SheetRows.rest`), or None: iterate them instead."""
+        from .roster_xlsx import SheetDeclined
         if self.sheet is None:
             return None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = self.sheet.rest(width, wanted)
-            if out is None:
-                return None
-            if self.sheet.rownos and self.sheet.rownos[-1] > MAX_ROWS + 1:
-                self._too_many()
-        except InputError:
+                out = self.sheet.rest(wanted, self._too_many, MAX_ROWS + 1)
+        except (InputError, SheetDeclined):
             self._rows.close()
             raise
         except Exception:  # noqa: BLE001

@@ -50,7 +50,8 @@ def _number(text: str):
 
 def sheet_rows(wb, ws):
     """``(row number, cells)`` for every row from 1 to the last (empty rows as ``()``), or None when
-    this sheet needs openpyxl's own parser."""
+    this sheet needs openpyxl's own parser (a later part of the sheet that needs it raises
+    :class:`SheetDeclined`)."""
     try:
         from openpyxl.utils.datetime import from_excel
         archive, path = wb._archive, ws._worksheet_path
@@ -69,10 +70,20 @@ def sheet_rows(wb, ws):
         return None              # cut short: openpyxl's parser reports the damage
     if "<c>" in data or (":c" in data and re.search(r"<\w+:c[\s>/]", data)) or _OTHER_SPACE.search(data):
         return None
-    groups = _row_groups(data)
-    if groups is None:
+    parts = _parts(data, CHUNK_CHARS)
+    first = _chunk(next(parts), 0)
+    if first is None:
         return None
-    return SheetRows(groups, strings, dates, durations, wb.epoch, from_excel)
+    return SheetRows(first, parts, strings, dates, durations, wb.epoch, from_excel)
+
+
+CHUNK_CHARS = 4 * 2**20     #: sheet XML read a part at a time (memory: one part's cells, not the sheet's)
+_MEMO_MAX = 200_000         #: converted distinct cells kept (member ids and NIKs never repeat)
+
+
+class SheetDeclined(Exception):
+    """A part of the sheet after the first that this reader does not take: read the sheet again
+    with openpyxl's parser."""
 
 
 class _Memo(dict):
@@ -91,36 +102,53 @@ _SKIP = object()        # a cell without a body: not a value, and the row's widt
 _SPANS = [list(range(k)) for k in range(257)]
 
 
-def _row_groups(data):
-    """The cells found all at once, as ``(letters, row numbers as text, attributes, bodies)``, and
-    the start of each run of cells in one row; None when the rows do not come in increasing order
-    (then openpyxl's parser reads the sheet)."""
-    found = _CELL.findall(data)
-    if data.count("<c ") != len(found):
+def _parts(data: str, size: int):
+    """The sheet data in parts of about *size* characters, each ending after a row's end tag."""
+    pos = 0
+    while pos < len(data):
+        end = data.find("</row>", pos + size)
+        end = len(data) if end < 0 else end + len("</row>")
+        yield data[pos:end]
+        pos = end
+
+
+class _Chunk:
+    """The cells of one part of the sheet: column letters, attributes and bodies, the start of each
+    run of cells in one row and that row's number."""
+
+    def __init__(self, letters, attrs, bodies, starts, rownos):
+        self.letters, self.attrs, self.bodies, self.starts, self.rownos = letters, attrs, bodies, starts, rownos
+
+
+def _chunk(part: str, after: int) -> _Chunk | None:
+    """The cells of *part*, found all at once; None when a cell is not one this reader's expression
+    takes or the rows do not come in increasing order after row *after*."""
+    found = _CELL.findall(part)
+    if part.count("<c ") != len(found):
         return None             # a cell this reader's expression does not take (no reference first, ...)
     if not found:
-        return (), (), (), (), [], []
+        return _Chunk([], [], [], [], [])
     letters, rowtexts, attrs, bodies = (list(map(operator.itemgetter(i), found)) for i in range(4))
     change = np.fromiter(map(operator.ne, rowtexts[1:], rowtexts[:-1]), dtype=bool, count=len(found) - 1)
     starts = [0] + (np.flatnonzero(change) + 1).tolist()
     rows = [int(rowtexts[a]) for a in starts]
-    if any(map(operator.ge, rows[:-1], rows[1:])) or rows[0] < 1:
+    if any(map(operator.ge, rows[:-1], rows[1:])) or rows[0] <= after or rows[0] < 1:
         return None
-    return letters, rowtexts, attrs, bodies, starts, rows
+    return _Chunk(letters, attrs, bodies, starts, rows)
 
 
 class SheetRows:
     """``(row number, cells)`` of the sheet data, from row 1 to the last (rows without cells as
-    ``()``, as openpyxl gives them): each distinct ``(attributes, body)`` converted once by
-    :func:`_value` (a roster's villages, sexes, dates and incomes repeat), each row a slice of the
-    cells.  :meth:`rest` gives the rows not yet iterated column by column, converting only the
-    cells of the columns asked for."""
+    ``()``, as openpyxl gives them), a part of the XML at a time: each distinct ``(attributes,
+    body)`` converted once by :func:`_value` (a roster's villages, sexes, dates and incomes repeat),
+    each row a slice of the cells.  :meth:`rest` gives the rows not yet iterated column by column,
+    converting only the cells of the columns asked for."""
 
-    def __init__(self, groups, strings, dates, durations, epoch, from_excel):
-        self.letters, _, self.attrs, self.bodies, self.starts, self.rownos = groups
+    def __init__(self, first: _Chunk, parts, strings, dates, durations, epoch, from_excel):
+        self.chunk, self.parts, self.last_row = first, parts, 0
         self.known = _Memo(lambda key: _value(key[0], key[1], strings, dates, durations, epoch, from_excel))
         self.columns = _Memo(_column)
-        self.next_group = 0             # the groups before it have been handed out
+        self.next_group = 0             # the groups of the chunk before it have been handed out
         self._rows = self._iterate()
 
     def __iter__(self):
@@ -129,47 +157,76 @@ class SheetRows:
     def __next__(self):
         return next(self._rows)
 
-    def _cells(self, a: int, b: int) -> tuple[list, list]:
-        return (list(map(self.columns.__getitem__, self.letters[a:b])),
-                list(map(self.known.__getitem__, zip(self.attrs[a:b], self.bodies[a:b]))))
+    def _next_chunk(self) -> _Chunk | None:
+        part = next(self.parts, None)
+        if part is None:
+            return None
+        if self.chunk.rownos:
+            self.last_row = self.chunk.rownos[-1]
+        chunk = _chunk(part, self.last_row)
+        if chunk is None:
+            raise SheetDeclined
+        if len(self.known) > _MEMO_MAX:
+            self.known.clear()
+        self.next_group = 0
+        return chunk
+
+    def _cells(self, ch: _Chunk, a: int, b: int) -> tuple[list, list]:
+        return (list(map(self.columns.__getitem__, ch.letters[a:b])),
+                list(map(self.known.__getitem__, zip(ch.attrs[a:b], ch.bodies[a:b]))))
 
     def _iterate(self):
-        ends = self.starts[1:] + [len(self.letters)]
         current = 0
-        for g, (a, b, row) in enumerate(zip(self.starts, ends, self.rownos)):
-            for r in range(current + 1, row):
-                yield r, ()
-            current = row
-            self.next_group = g + 1
-            c, v = self._cells(a, b)
-            if b - a < len(_SPANS) and c == _SPANS[b - a] and _SKIP not in v:
-                yield row, tuple(v)
-                continue
-            cells = {i: x for i, x in zip(c, v) if x is not _SKIP}
-            if cells:
-                yield from _flush(row, cells)
+        while self.chunk is not None:
+            ch = self.chunk
+            ends = ch.starts[1:] + [len(ch.letters)]
+            for g, (a, b, row) in enumerate(zip(ch.starts, ends, ch.rownos)):
+                for r in range(current + 1, row):
+                    yield r, ()
+                current = row
+                self.next_group = g + 1
+                c, v = self._cells(ch, a, b)
+                if b - a < len(_SPANS) and c == _SPANS[b - a] and _SKIP not in v:
+                    yield row, tuple(v)
+                    continue
+                cells = {i: x for i, x in zip(c, v) if x is not _SKIP}
+                if cells:
+                    yield from _flush(row, cells)
+            self.chunk = self._next_chunk()
 
-    def rest(self, width: int, wanted: list[int]):
+    def rest(self, wanted: list[int], too_many=None, max_row: int | None = None):
         """``(row numbers, {column index: values})`` of the rows not yet iterated that are not
         blank, each wanted column's value per row (None where the row has none), as iterating them
-        and keeping the first *width* cells would give; None (nothing consumed) where the sheet has
-        a row whose cells are not in column order.  The iteration ends."""
-        g0 = self.next_group
-        if g0 >= len(self.starts):
-            self._rows = iter(())
-            return np.zeros(0, dtype=np.int64), {i: [] for i in wanted}
-        a0 = self.starts[g0]
-        sizes = np.diff(np.append(self.starts[g0:], len(self.letters)))
+        would give; ``too_many()`` is called where a row number exceeds *max_row*.  Raises
+        :class:`SheetDeclined` where a row's cells are not in column order.  The iteration ends."""
+        rows, per_col = [], {i: [] for i in wanted}
+        while self.chunk is not None:
+            ch = self.chunk
+            if max_row is not None and ch.rownos and ch.rownos[-1] > max_row:
+                too_many()
+            if self.next_group < len(ch.starts):
+                got_rows, got = self._rest_of(ch, self.next_group, wanted)
+                rows.append(got_rows)
+                for i in wanted:
+                    per_col[i].extend(got[i])
+            self.next_group = len(ch.starts)
+            self.chunk = self._next_chunk()
+        self._rows = iter(())
+        return (np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)), per_col
+
+    def _rest_of(self, ch: _Chunk, g0: int, wanted: list[int]):
+        a0 = ch.starts[g0]
+        sizes = np.diff(np.append(ch.starts[g0:], len(ch.letters)))
         group = np.repeat(np.arange(sizes.size), sizes)
-        cols = np.array(list(map(self.columns.__getitem__, self.letters[a0:])), dtype=np.int64)
+        cols = np.array(list(map(self.columns.__getitem__, ch.letters[a0:])), dtype=np.int64)
         if not ((np.diff(cols) > 0) | (np.diff(group) != 0)).all():
-            return None             # cells of a row not in column order (two in one column, perhaps)
+            raise SheetDeclined     # cells of a row not in column order (two in one column, perhaps)
         lookup = np.zeros(max(int(cols.max()), max(wanted, default=0)) + 1, dtype=bool)
         lookup[wanted] = True
         chosen = np.flatnonzero(lookup[cols])
         at = (chosen + a0).tolist()
         pick = (lambda seq: [seq[at[0]]]) if len(at) == 1 else (lambda seq: operator.itemgetter(*at)(seq) if at else ())
-        values = list(map(self.known.__getitem__, zip(pick(self.attrs), pick(self.bodies))))
+        values = list(map(self.known.__getitem__, zip(pick(ch.attrs), pick(ch.bodies))))
         real = ~np.fromiter(map(operator.is_, values, itertools.repeat(_SKIP)), dtype=bool, count=len(values))
         per_col = {}
         for i in wanted:
@@ -185,13 +242,11 @@ class SheetRows:
             distinct[v] = v is None or (v.__class__ is str and not v.strip())
         maybe = np.fromiter(map(distinct.__getitem__, probe.tolist()), dtype=bool, count=sizes.size)
         keep = ~maybe
-        ends = np.append(self.starts[g0 + 1:], len(self.letters))
+        ends = np.append(ch.starts[g0 + 1:], len(ch.letters))
         for g in np.flatnonzero(maybe).tolist():
-            _, v = self._cells(self.starts[g0 + g], int(ends[g]))
+            _, v = self._cells(ch, ch.starts[g0 + g], int(ends[g]))
             keep[g] = any(x is not _SKIP and x is not None and (x.__class__ is not str or x.strip()) for x in v)
-        self._rows = iter(())
-        self.next_group = len(self.starts)
-        rows = np.asarray(self.rownos[g0:], dtype=np.int64)[keep]
+        rows = np.asarray(ch.rownos[g0:], dtype=np.int64)[keep]
         return rows, {i: per_col[i][keep].tolist() for i in wanted}
 
 
