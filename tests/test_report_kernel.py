@@ -95,13 +95,17 @@ def test_the_kernel_talks_over_ipc_and_is_stopped_with_its_children(tmp_path, lo
         async def spawn():
             kc.start_channels()
             await kc.wait_for_ready(timeout=120)
-            code = "import os, subprocess; p = subprocess.Popen(['sleep', '300']); print(p.pid, os.getcwd())"
-            await kc.execute_interactive(code, timeout=120, output_hook=lambda m: outputs.append(m))
+            code = ("import os, subprocess, sys; p = subprocess.Popen(['sleep', '300']); "
+                    "print(p.pid, os.getcwd(), all(m in sys.modules for m in WARM), 'sim' in dir())")
+            kc_code = f"WARM = {list(WARM_UP_MODULES)!r}\n" + code
+            return await kc.execute_interactive(kc_code, timeout=120, output_hook=lambda m: outputs.append(m))
         from jupyter_core.utils import run_sync
-        run_sync(spawn)()
+        reply = run_sync(spawn)()
         text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
-        child, cwd = text.split()
+        child, cwd, warmed, bound = text.split()
         assert cwd == str(ROOT)                                  # the notebook runs in the project folder
+        # the modules were imported before the first cell, which is still cell 1, in a clean namespace
+        assert warmed == "True" and bound == "False" and reply["content"]["execution_count"] == 1
         sockets = [p for p in Path(info["ip"]).parent.iterdir() if p.name.startswith("k-ipc-")]
         assert len(sockets) == 5
     finally:
