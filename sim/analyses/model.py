@@ -155,7 +155,7 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
         out["with_parameter_uncertainty"] = parameter_uncertainty(scen, c, uncertainty_nodes)
     if checks:
         out["checks"] = {
-            "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h),
+            "grid_doubling_max_cdf_change": aggregate.grid_check(c.model, h, c.exact["total"]),
             "quantile_bounds": {f"{q:g}": list(v) for q, v in aggregate.bounds(c.model, h).items()},
         }
     if out["programs"]["jht"]:

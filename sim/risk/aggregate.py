@@ -26,12 +26,13 @@ cross-checks for tests; they are far slower and underflow at national scale.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from numpy import fft as sfft
+
+from . import band
 
 QUANTILES = (50, 90, 95, 99, 99.5)
 _SERIES_TOL = 1e-15
@@ -111,39 +112,8 @@ def _window(mean: float, sd: float, largest: float, h: float) -> tuple[int, int]
     return lo, hi
 
 
-def _wrap(pmf: np.ndarray, M: int) -> np.ndarray:
-    if pmf.size <= M:
-        return pmf
-    pad = (-pmf.size) % M
-    return np.concatenate([pmf, np.zeros(pad)]).reshape(-1, M).sum(axis=0)
-
-
-class _BoundedCache:
-    """Least-recently-used cache of arrays bounded by their total size in bytes (a national grid's
-    transform is 2 MB, Belu's 0.4 MB: a count bound either thrashes or holds hundreds of MB)."""
-
-    def __init__(self, fn, max_bytes: int):
-        self.fn, self.max_bytes = fn, max_bytes
-        self.data: OrderedDict = OrderedDict()
-        self.bytes = 0
-
-    def __call__(self, *key):
-        try:
-            self.data.move_to_end(key)
-            return self.data[key]
-        except KeyError:
-            pass
-        value = self.fn(*key)
-        self.data[key] = value
-        self.bytes += value.nbytes
-        while self.bytes > self.max_bytes and len(self.data) > 1:
-            _, old = self.data.popitem(last=False)
-            self.bytes -= old.nbytes
-        return value
-
-    def cache_clear(self):
-        self.data.clear()
-        self.bytes = 0
+_wrap = band.wrap
+_BoundedCache = band.BoundedCache
 
 
 def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
@@ -187,21 +157,27 @@ def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return nb, pb, np.asarray(A) * np.where(k % 2 == 1, 1.0, -1.0) / k
 
 
-def log_series(count: np.ndarray, prob: np.ndarray, d: np.ndarray, coefficients=None) -> np.ndarray:
+def log_series(count: np.ndarray, prob: np.ndarray, d: np.ndarray, coefficients=None, work=None) -> np.ndarray:
     """``sum_c n_c log(1 + p_c d)`` for a complex array *d* with ``|d| <= 2`` (see module docstring);
-    *coefficients*: :func:`series` of the cells when already known."""
+    *coefficients*: :func:`series` of the cells when already known; *work*: an array like *d* the
+    result may be written to (then it is returned: use it before the next call)."""
     nb, pb, coef = coefficients if coefficients is not None else series(count, prob)
-    out = np.zeros_like(d)
-    for nc, pc in zip(nb, pb):
-        out += nc * np.log1p(pc * d)
+    out = None
+    if nb.size:
+        out = np.zeros_like(d)
+        for nc, pc in zip(nb, pb):
+            out += nc * np.log1p(pc * d)
     if coef.size == 0:
-        return out
-    acc = np.full_like(d, coef[-1])
+        return out if out is not None else np.zeros_like(d)
+    # Horner: ((c_K d + c_(K-1)) d + ... + c_1) d, in place
+    acc = np.multiply(d, coef[-1], out=work)
     for c in coef[-2::-1]:
-        acc *= d
         acc += c
-    acc *= d
-    return out + acc
+        acc *= d
+    if out is None:
+        return acc
+    out += acc
+    return out
 
 
 def _group_series(g):
@@ -240,13 +216,30 @@ def lattice_unit(model, h: float, max_grid: int = MAX_GRID) -> float:
     return h * max(1, int(np.ceil((hi - lo) / max_grid)))
 
 
-def _log_cf(groups, h, method, M):
-    L = np.zeros(M // 2 + 1, dtype=complex)
+def _log_cf(groups, h, method, M, k=None):
+    """``log phi`` of the total of *groups* at every frequency ``0 .. M/2``, or at the indices *k*."""
+    n = M // 2 + 1 if k is None else k.size
+    L = np.zeros(n, dtype=complex)
+    d = work = None
     for g in groups:
         if g.expected_count() <= 0:
             continue
-        L += log_series(g.count, g.prob, _severity_cf(g.severity, h, method, M) - 1.0, _group_series(g))
+        if d is None:
+            d, work = np.empty(n, dtype=complex), np.empty(n, dtype=complex)
+        psi = _severity_cf(g.severity, h, method, M) if k is None else band.psi_at(g.severity, h, method, M, k)
+        np.subtract(psi, 1.0, out=d)
+        L += log_series(g.count, g.prob, d, _group_series(g), work)
     return L
+
+
+def _cf(log_cf, k, M):
+    """``exp(log_cf)`` in place, spread over every frequency (0 where only *k* were kept)."""
+    cf = np.exp(log_cf, out=log_cf)
+    if k is None:
+        return cf
+    full = np.zeros(M // 2 + 1, dtype=complex)
+    full[k] = cf
+    return full
 
 
 def _from_cf(cf, groups, h, M, largest):
@@ -276,16 +269,18 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     if set(parts) <= {"total"}:
         # independent programs: the total's log-transform is the sum
         if all_groups:
-            L = _log_cf(model.of("jkk"), h, method, M)
-            L += _log_cf(model.of("jkm"), h, method, M)
-            out["total"] = _from_cf(np.exp(L, out=L), all_groups, h, M, largest)
+            k = band.kept(all_groups, h, method, M)
+            L = _log_cf(model.of("jkk"), h, method, M, k)
+            L += _log_cf(model.of("jkm"), h, method, M, k)
+            out["total"] = _from_cf(_cf(L, k, M), all_groups, h, M, largest)
         else:
             out["total"] = point
         return out
     cfs = []
     for prog in ("jkk", "jkm"):
         gs = model.of(prog)
-        cf = np.exp(_log_cf(gs, h, method, M))
+        k = band.kept(gs, h, method, M)
+        cf = _cf(_log_cf(gs, h, method, M, k), k, M)
         cfs.append(cf)
         if prog in parts:
             out[prog] = _from_cf(cf, gs, h, M, largest) if gs else point
@@ -295,14 +290,19 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     return out
 
 
-def grid_check(model, h: float = 100_000.0) -> float:
-    """Largest change of the total's CDF when the grid is doubled (aliasing error estimate)."""
+def grid_check(model, h: float = 100_000.0, total: Distribution | None = None) -> float:
+    """Largest change of the total's CDF when the grid is doubled (aliasing error estimate).
+
+    *total*: the total's distribution on the default grid when already computed (``exact(model,
+    h)["total"]``), reused instead of computed again."""
     all_groups = model.of("jkk") + model.of("jkm")
     if not all_groups:
         return 0.0
     h = lattice_unit(model, h)
     M = grid_size(all_groups, h)
-    a = exact(model, h, M=M, parts=("total",))["total"]
+    a = total
+    if a is None or a.h != h or a.pmf.size != M:
+        a = exact(model, h, M=M, parts=("total",))["total"]
     b = exact(model, h, M=2 * M, parts=("total",))["total"]
     xs = b.values
     return float(np.max(np.abs(a.cdf(xs) - b.cdf(xs))))
