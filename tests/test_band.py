@@ -50,10 +50,10 @@ def plain_exact(model, h, method="mean"):
             L += part + acc * d
         cfs.append(np.exp(L))
     out = {}
-    mean, sd = aggregate.moments(groups)
     largest = max(g.severity.max_amount() for g in groups)
     for name, cf, gs in (("jkk", cfs[0], model.of("jkk")), ("jkm", cfs[1], model.of("jkm")),
                          ("total", cfs[0] * cfs[1], groups)):
+        mean, sd = aggregate.moments(gs)
         f = np.fft.irfft(cf, M)
         lo = max(0, int(np.floor((mean - 8 * sd) / h)))
         f = np.roll(f, -(lo % M))

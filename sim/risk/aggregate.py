@@ -216,16 +216,18 @@ def lattice_unit(model, h: float, max_grid: int = MAX_GRID) -> float:
     return h * max(1, int(np.ceil((hi - lo) / max_grid)))
 
 
-def _log_cf(groups, h, method, M, k=None):
-    """``log phi`` of the total of *groups* at every frequency ``0 .. M/2``, or at the indices *k*."""
+def _log_cf(groups, h, method, M, k=None, bufs=None):
+    """``log phi`` of the total of *groups* at every frequency ``0 .. M/2``, or at the indices *k*;
+    *bufs*: a list of two work arrays of that length, shared between calls (or filled here)."""
     n = M // 2 + 1 if k is None else k.size
     L = np.zeros(n, dtype=complex)
-    d = work = None
+    bufs = [] if bufs is None else bufs
     for g in groups:
         if g.expected_count() <= 0:
             continue
-        if d is None:
-            d, work = np.empty(n, dtype=complex), np.empty(n, dtype=complex)
+        if not bufs or bufs[0].size != n:
+            bufs[:] = [np.empty(n, dtype=complex), np.empty(n, dtype=complex)]
+        d, work = bufs
         psi = _severity_cf(g.severity, h, method, M) if k is None else band.psi_at(g.severity, h, method, M, k)
         np.subtract(psi, 1.0, out=d)
         L += log_series(g.count, g.prob, d, _group_series(g), work)
@@ -246,7 +248,8 @@ def _from_cf(cf, groups, h, M, largest):
     f = sfft.irfft(cf, M)
     mean, sd = moments(groups)
     lo, _ = _window(mean, sd, largest, h)
-    f = np.roll(f, -(lo % M))
+    if lo % M:
+        f = np.roll(f, -(lo % M))
     np.maximum(f, 0.0, out=f)   # FFT round-off (about 1e-17) must not make a negative probability
     f /= f.sum()
     return Distribution(h, lo, f)
@@ -269,24 +272,24 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     if set(parts) <= {"total"}:
         # independent programs: the total's log-transform is the sum
         if all_groups:
-            k = band.kept(all_groups, h, method, M)
-            L = _log_cf(model.of("jkk"), h, method, M, k)
-            L += _log_cf(model.of("jkm"), h, method, M, k)
+            k, bufs = band.kept(all_groups, h, method, M), []
+            L = _log_cf(model.of("jkk"), h, method, M, k, bufs)
+            L += _log_cf(model.of("jkm"), h, method, M, k, bufs)
             out["total"] = _from_cf(_cf(L, k, M), all_groups, h, M, largest)
         else:
             out["total"] = point
         return out
-    cfs = []
+    cfs, bufs = [], []
     for prog in ("jkk", "jkm"):
         gs = model.of(prog)
         k = band.kept(gs, h, method, M)
-        cf = _cf(_log_cf(gs, h, method, M, k), k, M)
+        cf = _cf(_log_cf(gs, h, method, M, k, bufs), k, M)
         cfs.append(cf)
         if prog in parts:
             out[prog] = _from_cf(cf, gs, h, M, largest) if gs else point
     # independent programs: the total's transform is the product
     if "total" in parts:
-        out["total"] = _from_cf(cfs[0] * cfs[1], all_groups, h, M, largest) if all_groups else point
+        out["total"] = _from_cf(np.multiply(cfs[0], cfs[1], out=cfs[0]), all_groups, h, M, largest) if all_groups else point
     return out
 
 
