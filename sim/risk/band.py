@@ -92,6 +92,12 @@ def roots(M: int) -> np.ndarray:
     return r
 
 
+@lru_cache(maxsize=4096)
+def _mass(c) -> float:
+    """The sum of a component's atom probabilities (1 up to rounding)."""
+    return float(np.sum(c.probs))
+
+
 def _medical_of(c):
     m = c.medical
     return m if m is not None and np.isfinite(m.mu) else None
@@ -102,14 +108,16 @@ def kept(groups, h: float, method: str, M: int) -> np.ndarray | None:
     docstring), or None when more than :data:`MAX_SHARE` of them are kept (then every frequency
     is computed)."""
     T = math.log(M) + 41.5
+    live = [g for g in groups if g.expected_count() > 0]
+    # E_k <= sum A_g (sum of weights): a portfolio with fewer claims than T keeps every frequency
+    if sum(g.expected_count() * sum(c.weight for c in g.severity.components) for g in live) < T:
+        return None
     top = 0.0                       # E_k where every medical transform vanished: its largest value
     weights: dict = {}
-    for g in groups:
+    for g in live:
         A = g.expected_count()
-        if A <= 0:
-            continue
         for c in g.severity.components:
-            s = A * c.weight * float(np.sum(c.probs))
+            s = A * c.weight * _mass(c)
             top += A * c.weight - (0.0 if _medical_of(c) is not None else s)
             if _medical_of(c) is not None:
                 weights[c.medical] = weights.get(c.medical, 0.0) + s
