@@ -116,8 +116,19 @@ _wrap = band.wrap
 _BoundedCache = band.BoundedCache
 
 
+def _lattice_uncached(severity, h: float, method: str) -> np.ndarray:
+    f = severity.lattice(h, method)
+    f.setflags(write=False)
+    return f
+
+
+#: claim-amount lattices by (severity, h, method), at most 8 MB (0.17 MB each with a Rp 2 billion
+#: medical cap): a new grid length (another head count) transforms them again without rebuilding
+_severity_lattice = _BoundedCache(_lattice_uncached, 8 * 2 ** 20)
+
+
 def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
-    cf = sfft.rfft(_wrap(severity.lattice(h, method), M), M)
+    cf = sfft.rfft(_wrap(_severity_lattice(severity, h, method), M), M)
     cf.setflags(write=False)
     return cf
 

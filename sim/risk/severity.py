@@ -138,9 +138,7 @@ def _medical_lattice(mu, sigma, cap, h, method):
         f[0] = 1 - inc[0] / h
         f[1:] = (inc[0:J] - inc[1:J + 1]) / h
     else:
-        with np.errstate(divide="ignore"):
-            cdf = ndtr((np.log(grid[: J + 1]) - mu) / sigma)  # P(X <= jh)
-        cdf[-1] = 1.0  # the cap collects the tail
+        cdf = _medical_cdf(mu, sigma, cap, h)
         if method == "lower":   # mass of (jh, (j+1)h] goes to jh
             f = np.diff(np.append(cdf, 1.0))
         elif method == "upper":  # mass of ((j-1)h, jh] goes to jh
@@ -151,6 +149,17 @@ def _medical_lattice(mu, sigma, cap, h, method):
     f /= f.sum()
     f.setflags(write=False)
     return f
+
+
+@lru_cache(maxsize=8)        # the rounding-down and rounding-up lattices share it
+def _medical_cdf(mu, sigma, cap, h):
+    """``P(X <= jh)`` for ``j = 0 .. ceil(cap/h)``, the last set to 1 (the cap collects the tail)."""
+    J = int(np.ceil(cap / h))
+    with np.errstate(divide="ignore"):
+        cdf = ndtr((np.log(np.arange(J + 1) * h) - mu) / sigma)
+    cdf[-1] = 1.0
+    cdf.setflags(write=False)
+    return cdf
 
 
 def _survival_integrals(mu, sigma, cap, grid):
