@@ -135,7 +135,8 @@ def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray
 
 #: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them (a slider
 #: reuses the few of its portfolio; a projection needs new ones every year)
-_severity_cf = _BoundedCache(_severity_cf_uncached, 16 * 2 ** 20)
+#: (emptying it empties the lattices too: a cold start builds both)
+_severity_cf = _BoundedCache(_severity_cf_uncached, 16 * 2 ** 20, clears=(_severity_lattice,))
 
 
 def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -38,10 +38,11 @@ class BoundedCache:
     """Least-recently-used cache of arrays bounded by their total size in bytes (a national grid's
     transform is 2 MB, Belu's 0.4 MB: a count bound either thrashes or holds hundreds of MB)."""
 
-    def __init__(self, fn, max_bytes: int):
+    def __init__(self, fn, max_bytes: int, clears=()):
         self.fn, self.max_bytes = fn, max_bytes
         self.data: OrderedDict = OrderedDict()
         self.bytes = 0
+        self.clears = tuple(clears)     # caches emptied with this one (what its values were made of)
 
     def __call__(self, *key):
         try:
@@ -60,6 +61,8 @@ class BoundedCache:
     def cache_clear(self):
         self.data.clear()
         self.bytes = 0
+        for c in self.clears:
+            c.cache_clear()
 
 
 def wrap(pmf: np.ndarray, M: int) -> np.ndarray:
