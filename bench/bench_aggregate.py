@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import aggregate, claims, montecarlo  # noqa: E402
+from sim.risk import aggregate, claims, montecarlo  # noqa: E402
 from sim.inputs.build import build_portfolio  # noqa: E402
 from sim.inputs.scenario import load_scenario  # noqa: E402
 
