@@ -74,7 +74,12 @@ def wrap(pmf: np.ndarray, M: int) -> np.ndarray:
 
 
 def _medical_cf_uncached(medical, h: float, method: str, M: int) -> np.ndarray:
-    cf = np.fft.rfft(wrap(medical.lattice(h, method), M), M)
+    if method == "upper":
+        # rounding up puts on jh the mass rounding down puts on (j-1)h: the same lattice one step
+        # on, whose transform is the rounded-down one times exp(-2 pi i k / M)
+        cf = medical_cf(medical, h, "lower", M) * roots(M)[: M // 2 + 1]
+    else:
+        cf = np.fft.rfft(wrap(medical.lattice(h, method), M), M)
     cf.setflags(write=False)
     return cf
 
