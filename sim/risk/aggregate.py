@@ -112,31 +112,9 @@ def _window(mean: float, sd: float, largest: float, h: float) -> tuple[int, int]
     return lo, hi
 
 
-_wrap = band.wrap
-_BoundedCache = band.BoundedCache
-
-
-def _lattice_uncached(severity, h: float, method: str) -> np.ndarray:
-    f = severity.lattice(h, method)
-    f.setflags(write=False)
-    return f
-
-
-#: claim-amount lattices by (severity, h, method), at most 8 MB (0.17 MB each with a Rp 2 billion
-#: medical cap): a new grid length (another head count) transforms them again without rebuilding
-_severity_lattice = _BoundedCache(_lattice_uncached, 8 * 2 ** 20)
-
-
-def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
-    cf = sfft.rfft(_wrap(_severity_lattice(severity, h, method), M), M)
-    cf.setflags(write=False)
-    return cf
-
-
-#: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them (a slider
-#: reuses the few of its portfolio; a projection needs new ones every year)
-#: (emptying it empties the lattices too: a cold start builds both)
-_severity_cf = _BoundedCache(_severity_cf_uncached, 16 * 2 ** 20, clears=(_severity_lattice,))
+_wrap, _BoundedCache = band.wrap, band.BoundedCache
+#: claim-amount lattices and their transforms, cached (:mod:`sim.risk.band`)
+_severity_lattice, _severity_cf, _severity_cf_uncached = band.severity_lattice, band.severity_cf, band._severity_cf_uncached
 
 
 def series(count: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

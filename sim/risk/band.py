@@ -1,4 +1,5 @@
-"""The frequencies a total's transform needs, and claim-amount transforms at chosen frequencies.
+"""Claim-amount transforms on the FFT grid: whole (rfft of the lattice, cached) or at chosen
+frequencies, and the frequencies a total's transform needs.
 
 On the FFT grid of length ``M`` the total's characteristic function is
 ``phi(t_k) = prod_c (1 + p_c (psi_c(t_k) - 1))^n_c``, ``t_k = 2 pi k / M``.  Because
@@ -71,6 +72,29 @@ def wrap(pmf: np.ndarray, M: int) -> np.ndarray:
         return pmf
     pad = (-pmf.size) % M
     return np.concatenate([pmf, np.zeros(pad)]).reshape(-1, M).sum(axis=0)
+
+
+def _lattice_uncached(severity, h: float, method: str) -> np.ndarray:
+    f = severity.lattice(h, method)
+    f.setflags(write=False)
+    return f
+
+
+#: claim-amount lattices by (severity, h, method), at most 8 MB (0.17 MB each with a Rp 2 billion
+#: medical cap): a new grid length (another head count) transforms them again without rebuilding
+severity_lattice = BoundedCache(_lattice_uncached, 8 * 2 ** 20)
+
+
+def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
+    cf = np.fft.rfft(wrap(severity_lattice(severity, h, method), M), M)
+    cf.setflags(write=False)
+    return cf
+
+
+#: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them (a slider
+#: reuses the few of its portfolio; a projection needs new ones every year)
+#: (emptying it empties the lattices too: a cold start builds both)
+severity_cf = BoundedCache(_severity_cf_uncached, 16 * 2 ** 20, clears=(severity_lattice,))
 
 
 def _medical_cf_uncached(medical, h: float, method: str, M: int) -> np.ndarray:
