@@ -80,7 +80,7 @@ def severities():
 
 
 @pytest.mark.parametrize("method", ["mean", "lower", "upper"])
-@pytest.mark.parametrize("M", [6000, 1500])        # 1500 < the lattice: the transform sees it folded
+@pytest.mark.parametrize("M", [6000, 1500, 1215])  # below the lattice: folded; 1215 odd
 def test_transform_at_chosen_frequencies_is_the_rfft_of_the_lattice(method, M):
     k = np.array([0, 1, 2, 17, 100, M // 4, M // 2 - 1, M // 2])
     for sev in severities():

@@ -108,8 +108,9 @@ def _medical_cf_uncached(medical, h: float, method: str, M: int) -> np.ndarray:
     return cf
 
 
-#: transforms of medical lattices by (medical, h, method, M): four a year of a projection
-medical_cf = BoundedCache(_medical_cf_uncached, 16 * 2 ** 20)
+#: transforms of medical lattices by (medical, h, method, M): four a year of a projection; a
+#: national grid doubled holds four of 3.8 MB, all used for every risk group
+medical_cf = BoundedCache(_medical_cf_uncached, 32 * 2 ** 20)
 
 
 @lru_cache(maxsize=4)
