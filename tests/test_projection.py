@@ -313,3 +313,10 @@ def test_projection_on_merged_cells_equals_the_projection_cell_by_cell():
         for f in ("age", "male", "occupation", "income", "exposure", "membership"):
             assert np.array_equal(getattr(m, f), getattr(r.portfolio, f))
         assert np.allclose(m.count, r.portfolio.count, rtol=1e-14, atol=0)
+
+
+def test_an_empty_portfolio_projects_to_nothing():
+    scen = load_scenario(BASE)
+    rows, coh = projection.project(scen, 3, portfolio=from_workers([], [], [], [], [], []))
+    assert [r.portfolio.count.size for r in rows] == [0, 0, 0] and coh.n_start.shape == (0, 3)
+    assert all(r.contributions["total"] == 0 and r.exact["total"].mean() == 0 for r in rows)

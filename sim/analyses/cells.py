@@ -17,6 +17,8 @@ from ..risk import claims
 def value_codes(x) -> tuple[np.ndarray, int]:
     """Small integer codes of the values of *x* (equal values, equal codes) and how many codes."""
     x = np.asarray(x)
+    if x.size == 0:
+        return np.zeros(0, dtype=np.int64), 1
     if x.dtype.kind in "biu":
         lo = int(x.min())
         return x.astype(np.int64) - lo, int(x.max()) - lo + 1

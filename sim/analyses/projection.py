@@ -157,8 +157,7 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
     first = np.flatnonzero(used)                       # the (membership, entry) pairs present, in order
     np.cumsum(used, out=used)
     pair = used[pair] - 1
-    pairs = np.column_stack([np.unique(coh.member0)[first // T] if m_n > 1 else np.full(first.size, coh.member0[0]),
-                             first % T])
+    pairs = np.column_stack([np.unique(coh.member0)[first // T], first % T])
     rows = []
     for t in range(T):
         lo = int(ends[t - 1]) if t > 0 else 0
@@ -175,7 +174,7 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         if merged:     # cells.merge_cells, with what does not change computed once
             cls = membership_classes(pairs[:, 0] + 12.0 * (t - pairs[:, 1]), np.full(len(pairs), funded[t] / 12.0),
                                      a.waiting_months, a.scholarship_min_months)
-            pf, inv = merge(cells_t, [(static[act], S), value_codes(inc), (cls[pair[act]], int(cls.max()) + 1)])
+            pf, inv = merge(cells_t, [(static[act], S), value_codes(inc), (cls[pair[act]], int(cls.max(initial=0)) + 1)])
         else:
             pf, inv = cells_t, np.arange(act.size)
         probs = claims.probabilities(a, pf)
