@@ -1,6 +1,7 @@
 """Projection of the cover over 1 to 40 budget years.
 
-Year ``t`` (t = 0 is the scenario's first year) starts on ``scenario.start + t`` years and uses
+Year ``t`` (t = 0 is the scenario's first year) starts ``12 t`` calendar months after
+``scenario.start`` (a 29 February start: 28 February in common years) and uses
 the parameters, declared income and allocation in force that day (dated values), with medical
 costs inflated by ``(1 + medical_inflation)^t`` (the mean; the modelling cap stays put).  The cohort is followed cell by cell in
 expected numbers: each year members age by one; deaths (JKM and JKK), total-disability exits
@@ -12,7 +13,8 @@ year): no contributions, no budget need, no claims and no new members after it; 
 (and die, lapse or retire) with their JHT balances, which earn the credited return only.
 
 Each year's claims distribution is exact (:mod:`sim.risk.aggregate`) given that year's expected
-in-force cells.  Monte Carlo over paths draws each year's total independently from its exact
+in-force cells, computed on those cells merged where they share claims and decrements
+(:mod:`sim.analyses.cells`), so a year costs the same whatever the number of entry years.  Monte Carlo over paths draws each year's total independently from its exact
 distribution (the randomness of the composition itself, a handful of deaths among thousands,
 is left out) and the JHT credited return year by year (:mod:`sim.analyses.jht`).
 """
