@@ -14,9 +14,10 @@ year): no contributions, no budget need, no claims and no new members after it; 
 
 Each year's claims distribution is exact (:mod:`sim.risk.aggregate`) given that year's expected
 in-force cells, computed on those cells merged where they share claims and decrements
-(:mod:`sim.analyses.cells`), so a year costs the same whatever the number of entry years.  Monte Carlo over paths draws each year's total independently from its exact
-distribution (the randomness of the composition itself, a handful of deaths among thousands,
-is left out) and the JHT credited return year by year (:mod:`sim.analyses.jht`).
+(:mod:`sim.analyses.cells`), so a year costs the same whatever the number of entry years.
+Monte Carlo over paths draws each year's total independently from its exact distribution (the
+randomness of the composition itself, a handful of deaths among thousands, is left out) and the
+JHT credited return year by year (:mod:`sim.analyses.jht`).
 """
 from __future__ import annotations
 
