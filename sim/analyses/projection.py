@@ -177,7 +177,8 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         if merged:     # cells.merge_cells, with what does not change computed once
             cls = membership_classes(pairs[:, 0] + 12.0 * (t - pairs[:, 1]), np.full(len(pairs), funded[t] / 12.0),
                                      a.waiting_months, a.scholarship_min_months)
-            pf, inv = merge(cells_t, [(static[act], S), value_codes(inc), (cls[pair[act]], int(cls.max(initial=0)) + 1)])
+            klass = (cls[pair[act]], int(cls.max(initial=0)) + 1)
+            pf, inv = merge(cells_t, [(static[act], S), value_codes(inc), klass])
         else:
             pf, inv = cells_t, np.arange(act.size)
         probs = claims.probabilities(a, pf)
