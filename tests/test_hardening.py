@@ -388,7 +388,11 @@ def test_ctrl_c_is_one_line_and_exit_130(args, tmp_path):
         signal.signal(signal.SIGINT, signal.SIG_DFL)
     p = subprocess.Popen([sys.executable, "-m", "sim", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, cwd=ROOT, preexec_fn=own_group)
-    time.sleep(4)
+    end = time.monotonic() + 30           # Ctrl-C while the Monte Carlo runs: once its worker process is
+    while not (workers := _children(p.pid)) and time.monotonic() < end and p.poll() is None:   # there
+        time.sleep(0.05)
+    assert workers, "the Monte Carlo did not start a worker process"
+    time.sleep(0.5)
     os.killpg(p.pid, signal.SIGINT)       # Ctrl-C reaches every process of the group (MC workers too)
     stopped = time.perf_counter()
     out, err = p.communicate(timeout=60)
@@ -397,6 +401,29 @@ def test_ctrl_c_is_one_line_and_exit_130(args, tmp_path):
     assert err.strip().splitlines() == ["dihentikan (Ctrl-C); tidak ada berkas yang ditulis / "
                                         "interrupted (Ctrl-C); nothing was written"]
     assert _tree(ROOT / "params") == before
+    assert not any(os.path.exists(f"/proc/{w}") and _state(w) != "Z" for w in workers)   # no worker left
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is *pid* (Linux /proc)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(") ", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1].split()[0]
+    except OSError:
+        return "gone"
 
 
 # ---------------------------------------------------------------- 5. strict JSON

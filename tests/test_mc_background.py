@@ -148,3 +148,12 @@ def test_a_forgotten_result_stops_its_workers(baseline, processes_allowed):
     del c
     gc.collect()
     assert _wait_gone(pids)
+
+
+def test_a_national_portfolio_shares_its_batches(monkeypatch):
+    """10^7 workers (about 59.000 claims a year): batches of 16 years, so 8.000 years are 500
+    batches to share, not one (the count follows the model's batch length, not the 50.000 cap)."""
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert montecarlo._batch_length(58_870.0) == 16
+    assert montecarlo.process_count(8_000, 58_870.0, "2") == 2
+    assert montecarlo.process_count(10, 58_870.0, "2") == 1            # one batch

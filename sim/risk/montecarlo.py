@@ -77,7 +77,7 @@ def process_count(years: int, claims_per_year: float = 0.0, setting: str | None 
     """
     raw = setting if setting is not None else os.environ.get("SIM_PROCESSES", "auto")
     value = str(raw).strip().lower()
-    batches = max(1, -(-int(years) // BATCH))
+    batches = max(1, -(-int(years) // _batch_length(claims_per_year)))
     if value in ("", "auto"):
         if _must_stay_single():
             return 1
@@ -229,7 +229,11 @@ def claims_per_year(model) -> float:
 def batch_years(model, batch: int = BATCH) -> int:
     """Years per batch: at most *batch*, and few enough that a batch draws about
     :data:`BATCH_CLAIMS` claims (the mean plus 6 standard deviations of a batch's count)."""
-    lam = max(claims_per_year(model), 1e-9)
+    return _batch_length(claims_per_year(model), batch)
+
+
+def _batch_length(claims_per_year: float, batch: int = BATCH) -> int:
+    lam = max(float(claims_per_year), 1e-9)
     return max(1, min(int(batch), int(BATCH_CLAIMS / (lam + 6 * np.sqrt(lam)))))
 
 
