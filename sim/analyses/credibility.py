@@ -14,19 +14,25 @@ Buhlmann-Straub credibility for claim frequencies.
   ``v`` and of the variance of hypothetical means ``a``; the estimate
   ``Z_i Xbar_i + (1 - Z_i) Xbar``.  When the villages vary no more than chance (``a <= 0``) every
   ``Z_i`` is 0 and ``k = v/a`` is unbounded: returned as ``None`` (JSON ``null``).
+
+The distributions are written with the regularized incomplete gamma function of ``scipy.special``
+(0,1 s to import; ``scipy.stats`` takes 0,5 s in every report kernel): ``chi2.ppf(q, 2a) / 2 =
+gammaincinv(a, q)``, ``P(Poisson(E) <= k) = gammaincc(k + 1, E)``, ``P(Poisson(E) >= k) =
+gammainc(k, E)`` (k >= 1), ``Gamma(shape, rate).ppf(q) = gammaincinv(shape, q) / rate``, and the
+negative binomial pmf from ``gammaln``; the tests hold each against ``scipy.stats``.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 
 def poisson_interval(actual, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact two-sided interval for a Poisson mean given *actual* observed counts."""
     a = np.asarray(actual, dtype=float)
     alpha = 1.0 - confidence
-    lo = np.where(a > 0, stats.chi2.ppf(alpha / 2, 2 * a) / 2, 0.0)
-    hi = stats.chi2.ppf(1 - alpha / 2, 2 * a + 2) / 2
+    lo = np.where(a > 0, special.gammaincinv(np.maximum(a, 1e-300), alpha / 2), 0.0)   # chi2(alpha/2; 2A) / 2
+    hi = special.gammaincinv(a + 1, 1 - alpha / 2)                                    # chi2(1-alpha/2; 2A+2) / 2
     return lo, hi
 
 
@@ -34,8 +40,9 @@ def poisson_p_value(actual: float, expected: float) -> float:
     """Two-sided exact test of ``A ~ Poisson(E)``: twice the smaller tail, at most 1."""
     if expected <= 0:
         return 1.0 if actual == 0 else 0.0
-    lower = stats.poisson.cdf(actual, expected)
-    upper = stats.poisson.sf(actual - 1, expected)
+    k = np.floor(actual)
+    lower = special.gammaincc(k + 1, expected) if k >= 0 else 0.0      # P(X <= A)
+    upper = special.gammainc(k, expected) if k >= 1 else 1.0            # P(X >= A)
     return float(min(1.0, 2 * min(lower, upper)))
 
 
@@ -59,8 +66,8 @@ def gamma_poisson(prior_rate: float, prior_years: float, claims: float, exposure
     shape, rate = prior_rate * prior_years + claims, prior_years + exposure_years
     return {"prior_rate": prior_rate, "prior_years": prior_years, "shape": shape, "rate": rate,
             "posterior_rate": shape / rate, "credibility": exposure_years / (exposure_years + prior_years),
-            "low_90": float(stats.gamma.ppf(0.05, shape, scale=1 / rate)) if shape > 0 else 0.0,
-            "high_90": float(stats.gamma.ppf(0.95, shape, scale=1 / rate)) if shape > 0 else 0.0}
+            "low_90": float(special.gammaincinv(shape, 0.05) / rate) if shape > 0 else 0.0,
+            "high_90": float(special.gammaincinv(shape, 0.95) / rate) if shape > 0 else 0.0}
 
 
 def predictive_counts(shape: float, rate: float, workers: float, size: int | None = None) -> np.ndarray:
@@ -69,7 +76,9 @@ def predictive_counts(shape: float, rate: float, workers: float, size: int | Non
     p = rate / (rate + workers)
     mean = shape * (1 - p) / p
     size = size or int(mean + 20 * np.sqrt(mean / p) + 20)
-    return stats.nbinom.pmf(np.arange(size), shape, p)
+    k = np.arange(size, dtype=float)
+    return np.exp(special.gammaln(k + shape) - special.gammaln(shape) - special.gammaln(k + 1)
+                  + shape * np.log(p) + k * np.log1p(-p))
 
 
 def buhlmann_straub(counts: np.ndarray, exposure: np.ndarray) -> dict:

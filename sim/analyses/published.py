@@ -22,11 +22,11 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..common.errors import Problems
 from ..common.yamlio import load_yaml
 from ..inputs.params import is_iso_date
+from ..risk.severity import brentq    # numpy Brent (scipy.optimize: 0,25 s to import in every report)
 from . import credibility
 
 KEYS = ("name", "label", "source", "period", "claims", "amount", "amount_basis", "exposure_worker_years", "scope")
