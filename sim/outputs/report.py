@@ -61,7 +61,7 @@ class Context:
 #: what the notebook imports (directly or inside the functions it calls), imported ahead by
 #: :func:`warm_up` while the report command is still starting
 WARM_UP_MODULES = (
-    "numpy", "scipy.stats", "scipy.optimize", "matplotlib.pyplot", "IPython.display", "PIL.Image",
+    "numpy", "scipy.special", "matplotlib.pyplot", "IPython.display", "PIL.Image",
     "reportlab.platypus", "reportlab.pdfgen.canvas", "reportlab.lib.styles", "openpyxl", "openpyxl.styles",
     "sim.inputs.scenario", "sim.inputs.build", "sim.analyses.model", "sim.analyses.plan", "sim.analyses.projection",
     "sim.analyses.sensitivity", "sim.analyses.published", "sim.analyses.diff", "sim.outputs.plots",
