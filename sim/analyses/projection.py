@@ -14,7 +14,9 @@ year): no contributions, no budget need, no claims and no new members after it; 
 
 Each year's claims distribution is exact (:mod:`sim.risk.aggregate`) given that year's expected
 in-force cells, computed on those cells merged where they share claims and decrements
-(:mod:`sim.analyses.cells`), so a year costs the same whatever the number of entry years.
+(:mod:`sim.analyses.cells`), so a year costs the same whatever the number of entry years; the
+years' distributions are computed after the cohort, on both cores where that pays
+(:mod:`sim.risk.exact_many`, the same figures bit for bit).
 Monte Carlo over paths draws each year's total independently from its exact distribution (the
 randomness of the composition itself, a handful of deaths among thousands, is left out) and the
 JHT credited return year by year (:mod:`sim.analyses.jht`).
@@ -29,7 +31,7 @@ from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio, concat, expected_cells
 from ..law import contributions
 from ..law.contributions import money, programs_of
-from ..risk import aggregate, claims
+from ..risk import aggregate, claims, exact_many
 from . import scholarship_cash
 from .cells import membership_classes, merge, value_codes
 
@@ -185,7 +187,6 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         model = claims.build(st, pf, a, probs)
         contrib, budget = money(st, pf, 12)
         sch = claims.scholarship_cost(a, model)
-        dist = aggregate.exact(model, h, parts=("total",)) if distributions else {}
         # members die, lapse and retire whether or not they are covered (the claims' probabilities
         # serve when the whole year is covered); merged cells share their members' decrements
         whole = funded[t] / 12.0 == 1.0
@@ -197,7 +198,10 @@ def project(scen, years: int | None = None, portfolio: Portfolio | None = None,
         coh.n_end[:, t][act] = nxt
         coh.exits[:, t][act] = n_act - nxt
         n[act] = nxt
-        rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, dist, sch, funded[t]))
+        rows.append(YearResult(t, st.start, st, pf, model, contrib, budget, {}, sch, funded[t]))
+    if distributions:      # the years' exact distributions, over both cores where that pays (exact_many)
+        for r, d in zip(rows, exact_many.totals([r.model for r in rows], h)):
+            r.exact = {"total": d}
     return rows, coh
 
 

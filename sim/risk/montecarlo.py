@@ -77,26 +77,43 @@ def process_count(years: int, claims_per_year: float = 0.0, setting: str | None 
     Jupyter kernel (the dashboard runs several side by side), or without ``fork``.  The result of
     :func:`simulate` does not depend on the number of processes.
     """
-    raw = setting if setting is not None else os.environ.get("SIM_PROCESSES", "auto")
-    value = str(raw).strip().lower()
+    want = process_setting(setting)
     batches = max(1, -(-int(years) // _batch_length(claims_per_year)))
-    if value in ("", "auto"):
+    if want is None:
         if _must_stay_single():
             return 1
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            cores = os.cpu_count() or 1
         work = years * max(claims_per_year, 1.0)
-        return max(1, min(2, cores, batches, int(work // MIN_CLAIMS_PER_PROCESS)))
+        return max(1, min(2, usable_cores(), batches, int(work // MIN_CLAIMS_PER_PROCESS)))
+    if want > 1 and _must_stay_single():
+        return 1
+    return max(1, min(want, batches))
+
+
+def process_setting(setting: str | None = None) -> int | None:
+    """The setting ``SIM_PROCESSES`` (or *setting*): None for ``auto`` (the default), else the number
+    of processes asked for; anything else is bad input (:class:`InputError`, exit 2)."""
+    raw = setting if setting is not None else os.environ.get("SIM_PROCESSES", "auto")
+    value = str(raw).strip().lower()
+    if value in ("", "auto"):
+        return None
     if not value.isdigit() or int(value) < 1:
         from ..common.errors import InputError, Problem
         raise InputError([Problem("SIM_PROCESSES", "", f"expected 'auto' or a whole number of processes (1 or more), "
                                                        f"got {raw!r}")])
-    want = int(value)
-    if want > 1 and _must_stay_single():
-        return 1
-    return max(1, min(want, batches))
+    return int(value)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def processes_allowed() -> bool:
+    """False where starting processes is impossible or unwelcome (see :func:`process_count`)."""
+    return not _must_stay_single()
 
 
 def _must_stay_single() -> bool:
