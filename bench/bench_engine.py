@@ -43,26 +43,9 @@ def clear_all():
 
 
 def m_floor(a):
-    import numpy as np
-
-    from sim.inputs.build import build_portfolio
-    from sim.inputs.scenario import load_scenario
-    from sim.risk import aggregate, claims
-    scen = load_scenario(ROOT / "params" / "belu-2023.yaml")
-    model = claims.build(scen, build_portfolio(scen))
-    h = aggregate.lattice_unit(model, 100_000.0)
-    M = aggregate.grid_size(model.of("jkk") + model.of("jkm"), h)
-    lat = {p: model.of(p)[0].severity.lattice(h) for p in ("jkk", "jkm")}
-    lam = {p: model.expected_count(p) for p in ("jkk", "jkm")}
-
-    def floor():
-        cf = {}
-        for p in ("jkk", "jkm"):
-            x = np.zeros(M)
-            x[:lat[p].size] = lat[p][:M]
-            cf[p] = np.exp(lam[p] * (np.fft.rfft(x) - 1.0))
-            np.fft.irfft(cf[p], M)
-        np.fft.irfft(cf["jkk"] * cf["jkm"], M)
+    from bench.bench_speed import floor_case
+    from sim.risk import aggregate
+    model, M, floor = floor_case()
 
     aggregate.exact(model)
     n = max(a.repeats * 20, 101)
