@@ -69,3 +69,12 @@ def test_value_in_force_on_a_date():
     assert in_force(vals, "2023-06-01") == 2
     with pytest.raises(LookupError, match="earliest value takes effect 2019-01-01"):
         in_force(vals, "2000-01-01")
+
+
+def test_experience_amounts_read_by_the_one_number_parser():
+    from sim.inputs.roster import parse_rupiah
+    assert parse_rupiah("Rp 1.500.000") == 1_500_000
+    assert parse_rupiah("1,000,000") == 1_000_000 and parse_rupiah("1000000") == 1_000_000
+    assert parse_rupiah("2,5") == 2.5 and parse_rupiah("1.500.000,00") == 1_500_000
+    assert parse_rupiah("6,000") is None            # six or six thousand: refused, as everywhere else
+    assert parse_rupiah("banyak") is None and parse_rupiah("1e400") is None

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..common.errors import Problems
 from ..common.formatting import label as bi, rupiah
+from ..common.numbers import NumberError, parse_number
 from . import roster_values as V
 from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
 from .roster_files import open_rows
@@ -355,14 +356,11 @@ class _RowProblems:
 
 
 def parse_rupiah(text: str) -> float | None:
-    """An amount written 1000000, 1.000.000, 1,000,000 or Rp 1.000.000; None if not a number."""
-    t = re.sub(r"(?i)^rp\.?\s*", "", text.strip()).replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", t):
-        t = t.replace(".", "")
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+", t):
-        t = t.replace(",", "")
+    """An amount written 1000000, 1.000.000, 1,000,000 or Rp 1.000.000 (the rules of
+    :func:`sim.common.numbers.parse_number`: ``1,000`` could be one or a thousand and is refused);
+    None if not a number.  The caller reports the row and column, never the text."""
     try:
-        v = float(t.replace(",", "."))
-    except ValueError:
+        v = parse_number(text)
+    except NumberError:
         return None
     return v if np.isfinite(v) else None

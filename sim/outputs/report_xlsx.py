@@ -5,10 +5,9 @@ the grouping and decimal marks of the reader's locale (``Rp 1.175.126.400`` in I
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from ..common.atomic import replacing
 from .report_doc import KINDS, Table, plain, split
 
 
@@ -59,11 +58,5 @@ def write_xlsx(parts, target: Path, ctx) -> None:
     wb.properties.title = ctx.title
     wb.properties.creator = "belu-sim"
     target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with replacing(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
