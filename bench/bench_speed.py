@@ -155,25 +155,16 @@ def m_jht(a):
 
 
 def explorer_child(repeats):
-    """One control change after another in a real Explorer (Agg backend); prints the median as JSON."""
-    import matplotlib
-    matplotlib.use("Agg")
+    """One control change after another in a real Explorer (Agg backend, the moves of
+    ``bench/bench_explorer.py``); prints the median as JSON."""
+    from bench.bench_explorer import move_controls
     from sim.outputs.explorer_view import Explorer
-    moves = {"jht": (True, False), "jht_rate": (0.03, 0.02), "income": (2123994.0, 1000000.0), "share": (0.8, 1.0),
-             "workers": (6500, 5892), "loading": (1.3, 1.0), "frequency": (2.0, 1.0), "jht_return": (0.07, 0.06),
-             "years": (20, 10), "jht_share": (0.5, 1.0)}
     ex = Explorer(ROOT / "params" / "belu-2023.yaml")
     ex.controls["jht"].value = True
     walls, cpus = [], []
-    for name, (x, y) in moves.items():
-        ctrl = ex.controls[name]
-        for i in range(repeats):
-            c0, t0 = time.process_time(), time.perf_counter()
-            ctrl.value = x if i % 2 == 0 else y
-            walls.append(time.perf_counter() - t0)
-            cpus.append(time.process_time() - c0)
-        if name == "jht":
-            ctrl.value = True
+    for w, c in move_controls(ex, repeats).values():
+        walls += w
+        cpus += c
     print(json.dumps({"wall": statistics.median(walls), "cpu": statistics.median(cpus),
                       "p90": statistics.quantiles(walls, n=10)[-1]}))
 

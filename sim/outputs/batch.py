@@ -97,17 +97,22 @@ def run_entry(job: dict) -> dict:
             "seconds": round(time.time() - started, 2), "host": os.uname().nodename}
 
 
-def _fingerprint(entry, options: dict) -> dict:
-    """What a previous row must share to be reused; the source digest makes a code change (same
-    version number, a fix in ``sim/`` or the notebook) rerun every entry."""
-    from . import report_files
+def _fingerprint(entry, options: dict, source: str | None = None) -> dict:
+    """What a previous row must share to be reused; the source digest (*source*, read once per batch
+    by the caller, else here) makes a code change (same version number, a fix in ``sim/`` or the
+    notebook) rerun every entry."""
+    if source is None:
+        from . import report_files
+        source = report_files.source_digest()
     return {"scenario": relative(entry.scenario), "overrides": list(entry.sets), "options": options,
-            "version": __version__, "source": report_files.source_digest()}
+            "version": __version__, "source": source}
 
 
-def _reusable(prev: dict | None, entry, options: dict, hashes: dict, out_dir: Path) -> bool:
-    """True when the previous row of this entry succeeded on the same inputs and its files exist."""
-    if not prev or prev.get("status") != "ok" or prev.get("fingerprint") != _fingerprint(entry, options):
+def _reusable(prev: dict | None, entry, options: dict, hashes: dict, out_dir: Path,
+              fingerprint: dict | None = None) -> bool:
+    """True when the previous row of this entry succeeded on the same inputs and its files exist
+    (*fingerprint*: the entry's :func:`_fingerprint` when already made)."""
+    if not prev or prev.get("status") != "ok" or prev.get("fingerprint") != (fingerprint or _fingerprint(entry, options)):
         return False
     if prev.get("input_sha256") != hashes:
         return False
@@ -205,11 +210,13 @@ def run_batch(manifest_path, out_dir=None, jobs: int | None = None, scheduler: s
     extra = {"projection_years": manifest.projection_years} if manifest.projection_years is not None else {}
     previous = {} if force else {r["name"]: r for r in load_index(out).get("entries", [])}
     rows, todo = [], []
+    from . import report_files
+    source = report_files.source_digest()        # once for the batch: every entry runs the same code
     for e in manifest.entries:
         hashes = e.scen.input_hashes()
         row = {"name": e.name, "scenario": relative(e.scenario), "set": list(e.sets), "programme": e.programme,
-               "fingerprint": _fingerprint(e, options)}
-        if _reusable(previous.get(e.name), e, options, hashes, out):
+               "fingerprint": _fingerprint(e, options, source)}
+        if _reusable(previous.get(e.name), e, options, hashes, out, row["fingerprint"]):
             row.update({k: v for k, v in previous[e.name].items() if k not in row})
             row["skipped"] = True
         else:
