@@ -256,8 +256,9 @@ def floor_child(reps):
 
 
 def m_floor(a):
-    """In a fresh process: the ratio depends on the allocator's state (a process whose heap has grown,
-    or glibc thresholds raised as the Monte Carlo does, page-faults less: both sides get faster)."""
+    """In a fresh process with the allocator a command has (:mod:`sim.common.heap`): the ratio depends
+    on the allocator's state (a process whose heap has grown, or whose glibc thresholds are raised,
+    page-faults less: both sides get faster), so it is measured in a known one."""
     out = subprocess.run([PY, __file__, "--floor-child", str(max(a.repeats * 5, 21))], cwd=ROOT,
                          capture_output=True, text=True, check=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])
@@ -299,6 +300,10 @@ def main():
     ap.add_argument("--explorer-child", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--floor-child", type=int, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    # as `python -m sim` does (sim/__main__.py): the measures made in this process (floor: both sides,
+    # project) see the allocator a command sees
+    from sim.common.heap import keep_freed_memory
+    keep_freed_memory()
     if a.floor_child is not None:
         floor_child(a.floor_child)
         return

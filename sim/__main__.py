@@ -2,6 +2,8 @@
 import sys
 
 try:
+    from .common.heap import keep_freed_memory
+    keep_freed_memory()     # this process is ours: freed arrays stay in the heap (sim.common.heap)
     from .cli import main
     code = main()
 except KeyboardInterrupt:   # Ctrl-C while importing, before main() can catch it

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.heap import keep_freed_memory
 from .aggregate import QUANTILES, count_pmf
 
 #: years per batch (memory: about 1 KB of counts and amounts per year and group, freed per batch)
@@ -198,34 +199,9 @@ def _draw_counts(group, cdf, rng, years: int, mode: str) -> np.ndarray:
     return np.minimum(np.searchsorted(cdf, rng.random(years) * cdf[-1], side="right"), cdf.size - 1)
 
 
-#: the process id whose C allocator :func:`_keep_heap` has set (a forked child inherits the setting)
-_HEAP_KEPT: int | None = None
-
-
-def _keep_heap() -> None:
-    """Let this process's C allocator (glibc) keep freed batch temporaries for the next batch.
-
-    A batch allocates megabytes of temporaries (uniforms, amounts, claim years, medical draws) and
-    frees them; by default glibc serves such sizes with fresh ``mmap`` pages or trims the heap after
-    each free, so every batch pays page faults for all its memory again (measured: 240.000 faults,
-    0,4 s of 1 s for 10^6 Belu years).  ``mallopt`` (``M_MMAP_THRESHOLD`` 32 MB, ``M_TRIM_THRESHOLD``
-    128 MB) keeps them in the heap; the draws do not change.  Elsewhere (no glibc) nothing happens."""
-    global _HEAP_KEPT
-    if _HEAP_KEPT is not None:
-        return
-    _HEAP_KEPT = os.getpid()
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None)
-        libc.mallopt(-1, 128 << 20)        # M_TRIM_THRESHOLD
-        libc.mallopt(-3, 32 << 20)         # M_MMAP_THRESHOLD (glibc's largest)
-    except (OSError, AttributeError):
-        pass
-
-
 def _batch(task) -> tuple[np.ndarray, np.ndarray]:
     """Yearly totals (jkk, jkm) of one batch: *task* = (plan, years, seed sequence, count mode)."""
-    _keep_heap()
+    keep_freed_memory()     # batch temporaries reused, not page-faulted again (sim.common.heap)
     plan, b, ss, mode = task
     rng = np.random.default_rng(ss)
     out = {"jkk": np.zeros(b), "jkm": np.zeros(b)}
