@@ -10,16 +10,20 @@ probability ``p_c`` an amount with characteristic function ``psi``, the total ha
 a series that converges geometrically (|psi - 1| <= 2) when every ``p_c < 1/4``;
 cells with larger ``p_c`` are summed directly.  Its cost does not grow with the number
 of cells.  ``psi`` is the discrete Fourier transform of the claim amount discretized on
-a lattice of step ``h`` (:mod:`sim.risk.severity`), so the result is exact for the
-discretized amounts, up to
+a lattice of step ``h`` (:mod:`sim.risk.severity`; fixed amounts without a medical part summed
+directly, :mod:`sim.risk.atom_cf`), so the result is exact for the discretized amounts, up to
 
 * aliasing: the FFT returns the distribution modulo the grid length ``M``; the grid
-  spans ``[mean - 10 sd, mean + 16 sd + largest claim]`` (a shifted window, so
+  spans ``[mean - 8 sd, mean + 10 sd + largest claim]`` (a shifted window, so
   national portfolios need no larger grid than their spread), and :func:`grid_check`
   measures the change when ``M`` is doubled;
 * discretization: mean-preserving rounding keeps the mean exactly; rounding every
   amount down and up (``method="lower"/"upper"``) gives distributions that bracket the
   true one, so ``quantile_lower <= true quantile <= quantile_upper`` (:func:`bounds`).
+
+A program whose amounts are all multiples of ``g h`` (``g`` dividing ``M``: JKM's fixed benefits)
+is computed on that coarser lattice, grid ``M / g``: the same aliasing, only rounding changes
+(:mod:`sim.risk.atom_cf`); its distribution is returned on the lattice ``h`` as the others.
 
 Panjer recursion (:func:`panjer`) and brute-force convolution are kept as
 cross-checks for tests; they are far slower and underflow at national scale.
@@ -32,7 +36,7 @@ from functools import lru_cache
 import numpy as np
 from numpy import fft as sfft
 
-from . import band
+from . import atom_cf, band
 
 QUANTILES = (50, 90, 95, 99, 99.5)
 _SERIES_TOL = 1e-15
@@ -206,10 +210,12 @@ def lattice_unit(model, h: float, max_grid: int = MAX_GRID) -> float:
     return h * max(1, int(np.ceil((hi - lo) / max_grid)))
 
 
-def _log_cf(groups, h, method, M, k=None, bufs=None):
-    """``log phi`` of the total of *groups* at every frequency ``0 .. M/2``, or at the indices *k*;
-    *bufs*: a list of two work arrays of that length, shared between calls (or filled here)."""
-    n = M // 2 + 1 if k is None else k.size
+def _log_cf(groups, h, method, M, k=None, bufs=None, P=None):
+    """``log phi`` of the total of *groups* at every frequency ``0 .. M/2``, or at the indices *k*, or
+    (*P*: :func:`~sim.risk.atom_cf.period` of *groups*) at ``0 .. P/2`` only, the others repeating
+    with period *P*; *bufs*: a list of two work arrays of that length, shared between calls (or filled here)."""
+    P = M if P is None else P
+    n = P // 2 + 1 if k is None else k.size
     L = np.zeros(n, dtype=complex)
     bufs = [] if bufs is None else bufs
     for g in groups:
@@ -218,7 +224,12 @@ def _log_cf(groups, h, method, M, k=None, bufs=None):
         if not bufs or bufs[0].size != n:
             bufs[:] = [np.empty(n, dtype=complex), np.empty(n, dtype=complex)]
         d, work = bufs
-        psi = _severity_cf(g.severity, h, method, M) if k is None else band.psi_at(g.severity, h, method, M, k)
+        if k is not None:
+            psi = band.psi_at(g.severity, h, method, M, k)
+        elif P == M:
+            psi = _severity_cf(g.severity, h, method, M)
+        else:
+            psi = band.atoms_cf(g.severity, h, method, M, M // P)
         np.subtract(psi, 1.0, out=d)
         L += log_series(g.count, g.prob, d, _group_series(g), work)
     return L
@@ -234,15 +245,18 @@ def _cf(log_cf, k, M):
     return full
 
 
-def _from_cf(cf, groups, h, M, largest):
-    f = sfft.irfft(cf, M)
+def _from_cf(cf, P, groups, h, M, largest):
+    """The distribution whose transform is *cf*, given at ``0 .. P/2`` and of period *P* (``P = M``:
+    every frequency; else on the lattice of step ``(M / P) h``, :mod:`sim.risk.atom_cf`, spread
+    back onto ``h``)."""
+    f = sfft.irfft(cf, P)
     mean, sd = moments(groups)
     lo, _ = _window(mean, sd, largest, h)
-    if lo % M:
+    if P == M and lo % M:
         f = np.roll(f, -(lo % M))
     np.maximum(f, 0.0, out=f)   # FFT round-off (about 1e-17) must not make a negative probability
     f /= f.sum()
-    return Distribution(h, lo, f)
+    return Distribution(h, lo, f if P == M else atom_cf.spread(f, M, lo))
 
 
 def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = None,
@@ -260,26 +274,27 @@ def exact(model, h: float = 100_000.0, method: str = "mean", M: int | None = Non
     point = Distribution(h, 0, np.ones(1))
     out = {}
     if set(parts) <= {"total"}:
+        if not all_groups:
+            return {"total": point}
         # independent programs: the total's log-transform is the sum
-        if all_groups:
-            k, bufs = band.kept(all_groups, h, method, M), []
-            L = _log_cf(model.of("jkk"), h, method, M, k, bufs)
-            L += _log_cf(model.of("jkm"), h, method, M, k, bufs)
-            out["total"] = _from_cf(_cf(L, k, M), all_groups, h, M, largest)
-        else:
-            out["total"] = point
-        return out
+        k, bufs, Ls = band.kept(all_groups, h, method, M), [], []
+        for prog in ("jkk", "jkm"):
+            P = M if k is not None else atom_cf.period(model.of(prog), h, method, M)
+            Ls += [_log_cf(model.of(prog), h, method, M, k, bufs, P), P]
+        L, P = atom_cf.combine(*Ls, np.add)
+        return {"total": _from_cf(_cf(L, k, M), P, all_groups, h, M, largest)}
     cfs, bufs = [], []
     for prog in ("jkk", "jkm"):
         gs = model.of(prog)
         k = band.kept(gs, h, method, M)
-        cf = _cf(_log_cf(gs, h, method, M, k, bufs), k, M)
-        cfs.append(cf)
+        P = M if k is not None else atom_cf.period(gs, h, method, M)
+        cf = _cf(_log_cf(gs, h, method, M, k, bufs, P), k, M)
+        cfs += [cf, P]
         if prog in parts:
-            out[prog] = _from_cf(cf, gs, h, M, largest) if gs else point
+            out[prog] = _from_cf(cf, P, gs, h, M, largest) if gs else point
     # independent programs: the total's transform is the product
     if "total" in parts:
-        out["total"] = _from_cf(np.multiply(cfs[0], cfs[1], out=cfs[0]), all_groups, h, M, largest) if all_groups else point
+        out["total"] = _from_cf(*atom_cf.combine(*cfs, np.multiply), all_groups, h, M, largest) if all_groups else point
     return out
 
 

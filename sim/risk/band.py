@@ -19,7 +19,8 @@ of ``M/2`` frequencies; there the claim amount's transform is computed at those 
 (:func:`psi_at`): the medical lattice's transform once per medical distribution (an rfft, shared
 by every group), the atoms summed directly with a table of the ``M``-th roots of unity.  A small
 portfolio keeps them all (its chance of no claim, ``e^-A``, is far above ``e^-T``) and is computed
-as before, bit for bit.
+at every frequency: the rfft of each lattice (cached), or for fixed amounts without a medical part
+their direct sums where cheaper, or their coarser lattice (:mod:`sim.risk.atom_cf`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import atom_cf
 from .severity import atoms_on_lattice
 
 #: worth evaluating at chosen frequencies when at most this share of them is kept
@@ -86,15 +88,22 @@ severity_lattice = BoundedCache(_lattice_uncached, 8 * 2 ** 20)
 
 
 def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
+    at = atom_cf.atoms(severity, h, method)
+    if at is not None and atom_cf.direct_pays(at[0].size, M):
+        return atom_cf.transform(severity, h, method, M)       # a few fixed amounts: summed directly
     cf = np.fft.rfft(wrap(severity_lattice(severity, h, method), M), M)
     cf.setflags(write=False)
     return cf
 
 
+#: transforms of fixed-amount claims on a coarser lattice (:func:`sim.risk.atom_cf.transform`) by
+#: (severity, h, method, M, g): M / (2 g) values each (1.201 for Belu's JKM)
+atoms_cf = BoundedCache(atom_cf.transform, 4 * 2 ** 20)
+
 #: transforms of claim-amount lattices by (severity, h, method, M), at most 16 MB of them (a slider
 #: reuses the few of its portfolio; a projection needs new ones every year)
-#: (emptying it empties the lattices too: a cold start builds both)
-severity_cf = BoundedCache(_severity_cf_uncached, 16 * 2 ** 20, clears=(severity_lattice,))
+#: (emptying it empties the lattices and the coarser transforms too: a cold start builds them all)
+severity_cf = BoundedCache(_severity_cf_uncached, 16 * 2 ** 20, clears=(severity_lattice, atoms_cf, atom_cf.atoms))
 
 
 def _medical_cf_uncached(medical, h: float, method: str, M: int) -> np.ndarray:
@@ -131,9 +140,7 @@ def _mass(c) -> float:
     return float(np.sum(c.probs))
 
 
-def _medical_of(c):
-    m = c.medical
-    return m if m is not None and np.isfinite(m.mu) else None
+_medical_of = atom_cf.medical_of
 
 
 def kept(groups, h: float, method: str, M: int) -> np.ndarray | None:
