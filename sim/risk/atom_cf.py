@@ -73,10 +73,9 @@ def atoms(severity, h: float, method: str) -> tuple[np.ndarray, np.ndarray] | No
         i, p = atoms_on_lattice(c.atoms, c.probs, h, method)
         idx.append(i)
         pr.append(c.weight * np.asarray(p, dtype=float))
-    idx, pr = np.concatenate(idx), np.concatenate(pr)
-    keep = pr > 0
-    a, inv = np.unique(idx[keep], return_inverse=True)
-    q = np.bincount(inv.ravel(), weights=pr[keep], minlength=a.size)
+    at = np.bincount(np.concatenate(idx), weights=np.concatenate(pr))   # as the lattice, without medical parts
+    a = np.flatnonzero(at > 0)
+    q = at[a]
     a.setflags(write=False)
     q.setflags(write=False)
     return a, q
@@ -90,13 +89,25 @@ def period(groups, h: float, method: str, M: int) -> int:
     for grp in groups:
         if grp.expected_count() <= 0:
             continue
+        for c in grp.severity.components:            # a first look at a few atoms usually settles it
+            if medical_of(c) is not None:
+                return M
+            g = math.gcd(g, int(np.gcd.reduce(atoms_on_lattice(c.atoms[:16], c.probs[:16], h, method)[0])))
+        if g == 1:
+            return M
         at = atoms(grp.severity, h, method)
         if at is None:
             return M
-        g = math.gcd(g, *(int(a) for a in at[0] % M))
+        g = math.gcd(g, int(np.gcd.reduce(at[0])))
         if g == 1:
             return M
     return M // g
+
+
+def atom_count(severity) -> int:
+    """How many amounts the severity lists (at most the lattice points of its atoms, twice that for
+    ``method="mean"``, which splits each amount between two points)."""
+    return sum(len(c.atoms) for c in severity.components)
 
 
 def direct_pays(n_atoms: int, P: int) -> bool:

@@ -88,9 +88,10 @@ severity_lattice = BoundedCache(_lattice_uncached, 8 * 2 ** 20)
 
 
 def _severity_cf_uncached(severity, h: float, method: str, M: int) -> np.ndarray:
-    at = atom_cf.atoms(severity, h, method)
+    # a few fixed amounts: summed directly (no lattice built when they are many)
+    at = atom_cf.atoms(severity, h, method) if atom_cf.direct_pays(atom_cf.atom_count(severity), M) else None
     if at is not None and atom_cf.direct_pays(at[0].size, M):
-        return atom_cf.transform(severity, h, method, M)       # a few fixed amounts: summed directly
+        return atom_cf.transform(severity, h, method, M)
     cf = np.fft.rfft(wrap(severity_lattice(severity, h, method), M), M)
     cf.setflags(write=False)
     return cf
