@@ -40,6 +40,20 @@ def test_direct_sums_are_the_rfft_of_the_wrapped_lattice(method, M, monkeypatch)
             assert np.abs(got - want).max() < 1e-15, (sev, share)
 
 
+@pytest.mark.skipif(np.finfo(np.longdouble).eps >= np.finfo(float).eps, reason="no extended precision here")
+@pytest.mark.parametrize("M", [48_000, 1215])
+def test_direct_sums_against_extended_precision(M, monkeypatch):
+    """The angles and sums in 80-bit arithmetic, rounded at the end: the direct sums are within 6e-16."""
+    monkeypatch.setattr(atom_cf, "DIRECT_SHARE", 1e9)
+    pi = np.longdouble("3.14159265358979323846264338327950288")
+    k = np.arange(M // 2 + 1)
+    for sev in SEVERITIES:
+        a, q = atom_cf.atoms(sev, H, "mean")
+        ang = -(np.multiply.outer(k, a % M) % M).astype(np.longdouble) * (2 * pi / M)
+        want = (np.cos(ang) @ q.astype(np.longdouble)).astype(float) + 1j * (np.sin(ang) @ q.astype(np.longdouble)).astype(float)
+        assert np.abs(atom_cf.transform(sev, H, "mean", M) - want).max() < 6e-16
+
+
 def test_the_severity_transform_chooses_by_cost():
     belu = SEVERITIES[0]
     assert atom_cf.direct_pays(2, 48_000) and not atom_cf.direct_pays(6, 48_000)
