@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .normal import _ndtr_scalar, ndtr, ndtr_sorted
+from .normal import _ndtr_scalar, ndtr, ndtr_sorted_many
 
 
 @dataclass(frozen=True)
@@ -174,13 +174,14 @@ def _survival_integrals(mu, sigma, cap, grid):
     with np.errstate(divide="ignore"):
         z = (np.log(x) - mu) / sigma
     # the grid ascends, so z does: S = Phi(-z) of an ascending array (reversed), by slices
-    S = ndtr_sorted(-z[::-1])[::-1]
     u = z - sigma
     up = u > 0
     # Phi(-u) where u > 0 (upper tail), Phi(u) elsewhere (lower tail): one evaluation per point;
     # u ascends, so the points with u <= 0 come first and -u of the others descends
     k = int(np.searchsorted(u, 0.0, "right"))
-    tail = np.concatenate([ndtr_sorted(u[:k]), ndtr_sorted(-u[k:][::-1])[::-1]])
+    S, lo, hi = ndtr_sorted_many([-z[::-1], u[:k], -u[k:][::-1]])    # the three in one evaluation
+    S = S[::-1]
+    tail = np.concatenate([lo, hi[::-1]])
     ub = u[1:]
     mass = np.where(up[:-1], tail[:-1] - tail[1:], 0.0)
     low = ~up[:-1]
