@@ -58,11 +58,23 @@ def _without_doubt(explorer: dict) -> dict:
     return {**explorer, "summary": {k: v for k, v in explorer["summary"].items() if k != "with_parameter_uncertainty"}}
 
 
+def _without_coarsened_years(projected: dict) -> dict:
+    """The 40-year projection without the figures that follow from the distributions of the years its
+    lattice-step rule coarsens (issue 10, ``exact_many.lattice_steps``): those are tested against the
+    reference's within the discretization bounds in ``tests/test_speed_projection.py``."""
+    from tests.test_speed_projection import COARSENED, DISTRIBUTION_KEYS
+    rows = [{k: v for k, v in r.items() if not (j in COARSENED and k in DISTRIBUTION_KEYS)}
+            for j, r in enumerate(projected["rows"])]
+    return {**projected, "rows": rows}
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_figures_unchanged(now, before, case):
     a, b = now[case], before[case]
     if case == "explorer":    # its doubt figures changed quadrature on purpose: the test below
         a, b = _without_doubt(a), _without_doubt(b)
+    if case == "project_jht_40":    # its years 29-40 are on a coarser step on purpose: the test named above
+        a, b = _without_coarsened_years(a), _without_coarsened_years(b)
     diff = differences(a, b, case)
     assert not diff, "\n".join(diff[:20])
 

@@ -54,3 +54,154 @@ def test_survival_integrals_use_ndtr_values():
             mass = np.where(~up[:-1], lower_b - tail[:-1], np.where(up[:-1], tail[:-1] - tail[1:], 0.0))
             want = x[1:] * S[1:] - x[:-1] * S[:-1] + np.exp(mu + sigma * sigma / 2) * mass
             assert np.array_equal(severity._survival_integrals(float(mu), sigma, cap, grid), want)
+
+
+# ------------------------------------------------------------------ a lattice step per projected year
+import json  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from sim.analyses import projection  # noqa: E402
+from sim.inputs.scenario import load_scenario  # noqa: E402
+from sim.risk import aggregate, exact_many  # noqa: E402
+from tests.make_reference_figures import FIXTURE, ROOT  # noqa: E402
+
+H = 100_000.0
+#: the years (0-based rows) of the 40-year Belu projection whose step the rule coarsens (h -> 2h)
+COARSENED = list(range(28, 40))
+#: figures of those years that follow from their distributions (the rest is the same to 1e-9)
+DISTRIBUTION_KEYS = ("claims_quantiles", "prob_claims_exceed_contributions", "cumulative_claims_percentiles",
+                     "prob_cumulative_claims_exceed_contributions")
+
+
+@pytest.fixture(scope="module")
+def jht40():
+    scen = load_scenario(ROOT / "params" / "belu-2023-jht.yaml", ["simulation.monte_carlo_years=0"])
+    rows, _ = projection.project(scen, 40, distributions=False)
+    return scen, rows
+
+
+def test_lattice_steps_rule(jht40, monkeypatch):
+    """The rule of the module docstring, on Belu's 40 years: the step stays h while the year's grid is at
+    most twice the first year's (years 1-28, hence every year of a 10-year projection) and is 2h after;
+    every grid at its step within the bound; a coarsened year's step a smaller share of its window
+    than year 1's; a year without claims keeps h; small grids are never coarsened."""
+    _, rows = jht40
+    models = [r.model for r in rows]
+    steps = exact_many.lattice_steps(models, H)
+    assert [j for j, s in enumerate(steps) if s != H] == COARSENED
+    assert all(s in (H, 2 * H) for s in steps)
+    assert exact_many.lattice_steps(models[:10], H) == [H] * 10
+    n = [aggregate.grid_size(m.of("jkk") + m.of("jkm"), H) for m in models]
+    bound = 2 * n[0]
+    for m, s, nt in zip(models, steps, n):
+        m_t = round(s / H)
+        assert m_t == max(1, -(-nt // bound))
+        grid = aggregate.grid_size(m.of("jkk") + m.of("jkm"), s)
+        assert grid <= aggregate.next_fast_len(bound + 1)             # about twice year 1's at most
+        if m_t > 1:
+            assert m_t / nt < 1 / n[0]                                # relative step below year 1's
+    off = load_scenario(ROOT / "params" / "belu-2023.yaml", ["programs.jkk=false", "programs.jkm=false"])
+    rows_off, _ = projection.project(off, 2, distributions=False)
+    assert exact_many.lattice_steps([r.model for r in rows_off] + models[:1], H) == [H, H, H]
+    # small grids (a step of Rp 1 million: 4.800 to 14.400 points) are never coarsened: the bound is at
+    # least MIN_GRID_BOUND points; without that floor the same years would be
+    assert exact_many.lattice_steps(models, 10 * H) == [10 * H] * 40
+    monkeypatch.setattr(exact_many, "MIN_GRID_BOUND", 0)
+    assert exact_many.lattice_steps(models, 10 * H)[-1] == 20 * H
+
+
+@pytest.fixture(autouse=True)
+def command_line(monkeypatch):
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+
+
+@pytest.mark.parametrize("setting", ["1", "2"])
+def test_totals_with_a_step_per_model(jht40, monkeypatch, setting):
+    """exact_many with one step per model: each distribution bit for bit aggregate.exact at its step,
+    on one process or two."""
+    monkeypatch.setenv("SIM_PROCESSES", setting)
+    _, rows = jht40
+    models = [r.model for r in rows[25:31]]
+    steps = [H, H, 2 * H, H, 2 * H, 3 * H]
+    for m, s, d in zip(models, steps, exact_many.totals(models, steps)):
+        ref = aggregate.exact(m, s, parts=("total",))["total"]
+        assert (d.h, d.offset) == (ref.h, ref.offset) == (s, ref.offset) and np.array_equal(d.pmf, ref.pmf)
+    with pytest.raises(ValueError, match="2 lattice steps for 6 models"):
+        exact_many.totals(models, [H, H])
+
+
+@pytest.fixture(scope="module")
+def coarse_and_bounds(jht40):
+    """The 40-year projection's figures (coarsened years at 2h), its reference figures (every year at h,
+    tests/data/reference_figures.json), and the same figures with the coarsened years' distributions
+    replaced by those of every amount rounded down / up at h (the discretization bounds)."""
+    scen, rows = jht40
+    new = projection.run_projection(scen, 40, 2_000)["rows"]
+    old = json.loads(FIXTURE.read_text(encoding="utf-8"))["project_jht_40"]["rows"]
+    seed = int(scen["simulation.seed"])
+    full, _ = projection.project(scen, 40)
+    fine, bound_rows = {}, {}
+    for method in ("lower", "upper"):
+        alt = []
+        for j, r in enumerate(full):
+            if j in COARSENED:
+                d = aggregate.exact(r.model, H, method, parts=("total",))["total"]
+                r = projection.replace(r, exact={"total": d})
+            alt.append(r)
+        bound_rows[method] = projection.summary_rows(alt, projection.sample_totals(alt, 2_000, seed))
+    for j in COARSENED:
+        fine[j] = aggregate.exact(full[j].model, H, parts=("total",))["total"]
+    return full, new, old, fine, bound_rows
+
+
+def test_coarsened_years_within_the_discretization_bounds(coarse_and_bounds):
+    """Years 29-40 of the 40-year Belu JHT projection, now on a step of Rp 200.000 (the rule), formerly
+    on Rp 100.000 (the reference fixture): for each of their figures that follows from the year's
+    distribution, the old and the new figure both lie within the bounds at Rp 100.000 (every amount
+    rounded down, every amount rounded up: they bracket the true figure); the means at the two steps
+    agree to 1e-9; the bracket is narrow (under 1,5% of the quantile)."""
+    full, new, old, fine, bounds = coarse_and_bounds
+    lo, hi = bounds["lower"], bounds["upper"]
+    checked = 0
+    for j in COARSENED:
+        d = full[j].exact["total"]
+        assert d.h == 2 * H and fine[j].h == H
+        closed = full[j].model.expected_amount("jkk") + full[j].model.expected_amount("jkm")
+        assert d.mean() == pytest.approx(fine[j].mean(), rel=1e-9)
+        # (the lattice mean is 1e-10 to 1.3e-8 from the closed form at either step, the same at both)
+        assert d.mean() == pytest.approx(closed, rel=3e-8)
+        for key in DISTRIBUTION_KEYS:
+            a, b, l, u = new[j][key], old[j][key], lo[j][key], hi[j][key]
+            pairs = [(a[q], b[q], l[q], u[q]) for q in a] if isinstance(a, dict) else [(a, b, l, u)]
+            for x_new, x_old, x_lo, x_hi in pairs:
+                assert x_lo <= x_old <= x_hi, (j, key, x_old, x_lo, x_hi)
+                assert x_lo <= x_new <= x_hi, (j, key, x_new, x_lo, x_hi)
+                checked += 1
+        for q, (x_lo, x_hi) in zip(lo[j]["claims_quantiles"], zip(lo[j]["claims_quantiles"].values(),
+                                                                  hi[j]["claims_quantiles"].values())):
+            assert x_hi - x_lo < 0.015 * x_hi
+    assert checked == len(COARSENED) * (5 + 1 + 5 + 1)
+    # and the figures of the years before are the reference's exactly (the same step, the same draws)
+    for j in range(COARSENED[0]):
+        for key in DISTRIBUTION_KEYS:
+            a, b = new[j][key], old[j][key]
+            for x, y in ([(a[q], b[q]) for q in a] if isinstance(a, dict) else [(a, b)]):
+                assert x == pytest.approx(y, rel=1e-9, abs=1e-11)
+
+
+def test_coarsened_figures_stated(coarse_and_bounds):
+    """The changed figures, stated: year 29's 99,5% quantile and P(claims > contributions), year 40's
+    median, old (step Rp 100.000) and new (Rp 200.000), with the bracket at Rp 100.000 that holds both."""
+    _, new, old, _, bounds = coarse_and_bounds
+    lo, hi = bounds["lower"], bounds["upper"]
+    y29, y40 = COARSENED[0], COARSENED[-1]
+    assert old[y29]["claims_quantiles"]["99.5"] == 4_295_100_000.0
+    assert new[y29]["claims_quantiles"]["99.5"] == 4_295_000_000.0
+    assert lo[y29]["claims_quantiles"]["99.5"] <= 4_295_000_000.0 <= 4_295_100_000.0 <= hi[y29]["claims_quantiles"]["99.5"]
+    assert old[y29]["prob_claims_exceed_contributions"] == pytest.approx(0.9995037334626298, abs=1e-15)
+    assert new[y29]["prob_claims_exceed_contributions"] == pytest.approx(0.9995034158028612, abs=1e-15)
+    assert lo[y29]["prob_claims_exceed_contributions"] <= 0.9995034158028612
+    assert 0.9995037334626298 <= hi[y29]["prob_claims_exceed_contributions"]
+    assert abs(new[y40]["claims_quantiles"]["50"] - old[y40]["claims_quantiles"]["50"]) <= 2 * H

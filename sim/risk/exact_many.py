@@ -1,6 +1,7 @@
 """The total's exact distribution for many claim models at once (a projection's years), over both cores.
 
-Each model's distribution is :func:`sim.risk.aggregate.exact` (``parts=("total",)``), computed the
+Each model's distribution is :func:`sim.risk.aggregate.exact` (``parts=("total",)``) at its lattice
+step (one for all, or one per model: :func:`lattice_steps` for a projection's years), computed the
 same way wherever it runs, so the result is bit for bit the one of a loop in this process.  When
 processes are allowed and the work pays for a start, one forked worker
 (:class:`sim.risk.background.Batches`) takes models in order from a shared counter while this
@@ -19,6 +20,10 @@ from . import aggregate, montecarlo
 
 #: grid points (all models together) from which a second process pays for its start
 MIN_GRID_POINTS = 1_000_000
+#: a model's grid at the common step may hold this many times the first model's before its step grows
+GRID_GROWTH = 2
+#: ... and never fewer points than this (a transform of 2^15 points takes about 0,2 ms: no need)
+MIN_GRID_BOUND = 2 ** 15
 
 
 def _size(model, h: float) -> int:
@@ -27,6 +32,23 @@ def _size(model, h: float) -> int:
     if not groups:
         return 1
     return int(aggregate.grid_size(groups, aggregate.lattice_unit(model, h)))
+
+
+def lattice_steps(models, h: float) -> list[float]:
+    """The lattice step of each model (a projection's years, in order; the rule and why:
+    :mod:`sim.analyses.projection`): ``h m_t``, ``m_t = ceil(n_t / B)``, ``n_t`` the grid of model
+    ``t`` at step *h* (:func:`sim.risk.aggregate.grid_size`; 0 without claims),
+    ``B = max(GRID_GROWTH n_1, MIN_GRID_BOUND)`` with ``n_1`` the first model with claims: no grid
+    above about ``B`` points, and a coarsened model's step a smaller share of its window than the
+    first's (``m_t / n_t < 2 / B <= 1 / n_1``).  A national model is coarsened further by
+    :func:`sim.risk.aggregate.exact` (:func:`~sim.risk.aggregate.lattice_unit`) when it needs to."""
+    sizes = []
+    for m in models:
+        groups = m.of("jkk") + m.of("jkm")
+        sizes.append(aggregate.grid_size(groups, h) if groups else 0)
+    ref = next((n for n in sizes if n > 0), 0)
+    bound = max(GRID_GROWTH * ref, MIN_GRID_BOUND)
+    return [h * max(1, -(-n // bound)) for n in sizes]
 
 
 def processes(points: int, jobs: int, setting: str | None = None) -> int:
@@ -39,19 +61,23 @@ def processes(points: int, jobs: int, setting: str | None = None) -> int:
     return min(2, montecarlo.usable_cores()) if points >= MIN_GRID_POINTS else 1
 
 
-def totals(models, h: float) -> list[aggregate.Distribution]:
-    """``aggregate.exact(model, h, parts=("total",))["total"]`` for every model of *models*."""
+def totals(models, h) -> list[aggregate.Distribution]:
+    """``aggregate.exact(model, h, parts=("total",))["total"]`` for every model of *models*; *h*: one
+    lattice step for all, or one per model (:func:`lattice_steps`)."""
     models = list(models)
-    sizes = [_size(m, h) for m in models]
+    steps = [float(x) for x in h] if np.ndim(h) else [float(h)] * len(models)
+    if len(steps) != len(models):
+        raise ValueError(f"{len(steps)} lattice steps for {len(models)} models")
+    sizes = [_size(m, x) for m, x in zip(models, steps)]
     procs = processes(sum(sizes), len(models))
     if procs <= 1:
-        return [aggregate.exact(m, h, parts=("total",))["total"] for m in models]
+        return [aggregate.exact(m, x, parts=("total",))["total"] for m, x in zip(models, steps)]
     from .background import Batches
     start = np.concatenate([[0], np.cumsum([s + 2 for s in sizes])[:-1]]).astype(int).tolist()
     stop = [a + s + 2 for a, s in zip(start, sizes)]
 
     def work(i):
-        d = aggregate.exact(models[i], h, parts=("total",))["total"]
+        d = aggregate.exact(models[i], steps[i], parts=("total",))["total"]
         if d.pmf.size != sizes[i]:
             raise RuntimeError(f"distribution {i}: {d.pmf.size} points, {sizes[i]} expected")
         return [np.concatenate([d.pmf, [float(d.offset), d.h]])]
