@@ -73,7 +73,7 @@ def test_figures_unchanged(now, before, case):
     a, b = now[case], before[case]
     if case == "explorer":    # its doubt figures changed quadrature on purpose: the test below
         a, b = _without_doubt(a), _without_doubt(b)
-    if case == "project_jht_40":    # its years 29-40 are on a coarser step on purpose: the test named above
+    if case == "project_jht_40":    # its years 13-40 are on a coarser step on purpose: the test named above
         a, b = _without_coarsened_years(a), _without_coarsened_years(b)
     diff = differences(a, b, case)
     assert not diff, "\n".join(diff[:20])

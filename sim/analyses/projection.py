@@ -20,18 +20,20 @@ years' distributions are computed after the cohort, on both cores where that pay
 
 Lattice step by year (:func:`sim.risk.exact_many.lattice_steps`): inflated medical costs widen a
 year's window (mean - 8 sd to mean + 10 sd + the largest claim, :func:`sim.risk.aggregate.grid_size`),
-Belu's from 48.000 points in year 1 to 144.000 in year 40, and every lattice and transform with it, so a
-projection on one step costs more than linearly in years.  Year ``t`` uses the step
+Belu's from 48.000 points in year 1 to 144.000 in year 40, and every lattice and transform with it,
+so a projection on one step costs more than linearly in years.  Year ``t`` uses the step
 ``h_t = m_t h`` (``h`` = ``simulation.lattice_unit``), ``m_t = ceil(n_t / B)``, with ``n_t`` its grid
-at ``h`` and ``B = max(2 n_1, 2^15)`` set by the first year's grid ``n_1``: no year's grid exceeds
-about twice the first year's, so each year costs at most about twice the first and the projection's
-cost grows linearly in years.  Years with ``n_t <= B`` keep ``h`` and their figures bit for bit (all
-of a 10-year Belu projection, its first 28 years of 40).  A coarsened year (``n_t > B``) keeps its
-step a smaller share of its window than the first year's (``m_t / n_t < 1/B + 1/n_t < 2/B <= 1/n_1``),
-so its relative discretization error stays below year 1's as amounts inflate; the means are kept
-exactly (mean-preserving rounding), and the quantiles and P(claims > contributions) move within
-the discretization bounds computed at ``h`` (rounding every amount down and up,
-:func:`sim.risk.aggregate.bounds`; tested in ``tests/test_speed_projection.py``).
+at ``h`` and ``B = max(1,5 n_1, 2^15)`` set by the first year's grid ``n_1``: no year's grid exceeds
+about 1,5 times the first year's, so no year costs much more than the first and the projection's
+cost grows linearly in years (the transforms, and the four medical lattices of ``cap / h_t`` points
+each).  Years with ``n_t <= B`` keep ``h`` and their figures bit for bit (all of a 10-year Belu
+projection, its first 12 years of 40).  A coarsened year (``n_t > B``) keeps its step relative to
+its window within 4/3 of the first year's (``m_t / n_t < 1/B + 1/n_t < 2/B <= (4/3) / n_1``; for
+Belu its step relative to its standard deviation stays within 10% of year 1's), so its relative
+discretization error stays near year 1's as amounts inflate; the means are kept (mean-preserving
+rounding), and the quantiles and P(claims > contributions) move within the discretization bounds
+computed at ``h`` (rounding every amount down and up, :func:`sim.risk.aggregate.bounds`; tested in
+``tests/test_speed_projection.py``).
 Monte Carlo over paths draws each year's total independently from its exact distribution (the
 randomness of the composition itself, a handful of deaths among thousands, is left out) and the
 JHT credited return year by year (:mod:`sim.analyses.jht`).

@@ -21,7 +21,7 @@ from . import aggregate, montecarlo
 #: grid points (all models together) from which a second process pays for its start
 MIN_GRID_POINTS = 1_000_000
 #: a model's grid at the common step may hold this many times the first model's before its step grows
-GRID_GROWTH = 2
+GRID_GROWTH = 1.5
 #: ... and never fewer points than this (a transform of 2^15 points takes about 0,2 ms: no need)
 MIN_GRID_BOUND = 2 ** 15
 
@@ -40,7 +40,7 @@ def lattice_steps(models, h: float) -> list[float]:
     ``t`` at step *h* (:func:`sim.risk.aggregate.grid_size`; 0 without claims),
     ``B = max(GRID_GROWTH n_1, MIN_GRID_BOUND)`` with ``n_1`` the first model with claims: no grid
     above about ``B`` points, and a coarsened model's step a smaller share of its window than the
-    first's (``m_t / n_t < 2 / B <= 1 / n_1``).  A national model is coarsened further by
+    first's times ``2 / GRID_GROWTH`` (``m_t / n_t < 2 / B``).  A national model is coarsened further by
     :func:`sim.risk.aggregate.exact` (:func:`~sim.risk.aggregate.lattice_unit`) when it needs to."""
     sizes = []
     for m in models:
