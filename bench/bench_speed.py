@@ -138,6 +138,19 @@ def m_project(a):
             report_line("project", w, c, f"  (cold; CPU 40/10 years: {per[40] / per[10]:.2f}; linear = 4)")
         else:
             report_line(f"project_{T}", w, c, label=f"  project {T} years, exact part (cold)")
+    # linear in years: the work itself, in one process (on two, the 40 years fork a worker, whose
+    # copy-on-write page faults add CPU the 10 years, which stay in one process, do not have)
+    saved = os.environ.get("SIM_PROCESSES")
+    os.environ["SIM_PROCESSES"] = "1"
+    try:
+        one = {T: median(lambda: projection.project(scen, T), a.repeats, setup=cold) for T in (10, 40)}
+    finally:
+        if saved is None:
+            os.environ.pop("SIM_PROCESSES")
+        else:
+            os.environ["SIM_PROCESSES"] = saved
+    report_line("project_one", *one[40], f"  (CPU 40/10 years: {one[40][1] / one[10][1]:.2f}; linear = 4)",
+                label="  project 40 years, exact part, one process (cold)")
 
 
 def m_jht(a):
