@@ -127,6 +127,20 @@ def test_mixture_equals_the_reference_for_belu(baseline):
     assert round(fast["total"].prob_exceed(1_187_827_200.0), 4) == 0.1276
 
 
+def test_the_model_run_computes_is_not_built_again(baseline):
+    """``plain=True`` (the model is ``claims.build(scen, pf)``, as ``model.compute`` builds it) reuses
+    it: the same distributions to the bit as building it again."""
+    from sim.analyses import model as run_model
+    scen = baseline.at(baseline.start)
+    c = run_model.compute(scen, mc_years=0)
+    assert c.plain_model
+    sp = U.specs(scen)
+    a = U.mixture(scen, c.portfolio, c.model, spec=sp, plain=True)
+    b = U.mixture(scen, c.portfolio, c.model, spec=sp)
+    for p in ("jkk", "jkm", "total"):
+        assert (a[p].h, a[p].offset) == (b[p].h, b[p].offset) and np.array_equal(a[p].pmf, b[p].pmf)
+
+
 @pytest.fixture(scope="module")
 def small_roster(tmp_path_factory, baseline):
     path = write_roster(tmp_path_factory.mktemp("mix") / "r.csv", workers=3000, dates=60, incomes=8, seed=9)

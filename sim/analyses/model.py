@@ -35,6 +35,9 @@ class Computed:
     exact: dict
     monte_carlo: montecarlo.Pending | None = field(default=None, repr=False)
     monte_carlo_skipped: str | None = None
+    #: *model* is ``claims.build(scen, portfolio)`` of the scenario given to :func:`summarize` (as
+    #: :func:`compute` builds it): the parameter-uncertainty mixture does not build it again
+    plain_model: bool = field(default=False, repr=False)
 
     @property
     def simulation(self) -> montecarlo.Simulation | None:
@@ -99,7 +102,7 @@ def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = Non
         if mc is not None:
             mc.cancel()
         raise
-    return Computed(pf, model, contrib, budget, dists, mc, skipped)
+    return Computed(pf, model, contrib, budget, dists, mc, skipped, plain_model=True)
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -175,7 +178,7 @@ def parameter_uncertainty(scen, c: Computed, max_nodes: int | None = None) -> di
     spec = uncertainty.specs(scen, c.portfolio.source == "synthetic")
     if max_nodes:   # a coarser quadrature where speed matters more (the explorer)
         spec = {k: replace(v, nodes=min(v.nodes, max_nodes)) for k, v in spec.items()}
-    dists = uncertainty.mixture(scen, c.portfolio, c.model, spec=spec)
+    dists = uncertainty.mixture(scen, c.portfolio, c.model, spec=spec, plain=c.plain_model)
     return uncertainty.summary(dists, c.contributions, spec)
 
 

@@ -189,7 +189,7 @@ class _Inverse:
         idx = self.guide[cell]
         idx += self.bound[cell] <= v
         if self.multi is not None:
-            bad = np.flatnonzero(self.multi[cell])
+            bad = self.multi[cell].nonzero()[0]
             if bad.size:
                 idx[bad] = np.searchsorted(self.top, v[bad], side="right")
         return idx
@@ -222,10 +222,13 @@ class _Sampler:
         self.mu, self.sigma, self.cap = np.asarray(mu), np.asarray(sigma), np.asarray(cap)
         self.medical = bool(np.isfinite(self.mu).any())
 
-    def multinomial(self, k: np.ndarray) -> bool:
-        """Whether years of ``k`` claims are drawn as multinomial numbers at each amount (many
-        claims a year for few amounts) rather than claim by claim."""
-        return k.mean() >= 2 * self.amounts.size
+    def multinomial(self, k: np.ndarray, total: int | None = None) -> bool:
+        """Whether years of ``k`` claims (``total`` of them, when known) are drawn as multinomial
+        numbers at each amount (many claims a year for few amounts) rather than claim by claim.
+        The mean ``total / years`` is ``k.mean()`` to the bit (a sum of integers below 2^53,
+        divided once), without numpy's call."""
+        total = int(k.sum()) if total is None else total
+        return total / k.size >= 2 * self.amounts.size
 
     def year_sums(self, rng, k: np.ndarray) -> np.ndarray:
         """Sums over each year of ``k[year]`` independent claims (the draws of :func:`_batch`)."""
@@ -233,7 +236,7 @@ class _Sampler:
         total = int(k.sum())
         if total == 0:
             return np.zeros(b)
-        if self.multinomial(k):
+        if self.multinomial(k, total):
             return self.multinomial_sums(rng, k)
         idx = self.inverse.index(rng.random(total))
         yr = np.repeat(np.arange(b), k)
@@ -319,7 +322,7 @@ def _batch(task) -> tuple[np.ndarray, np.ndarray]:
         total = int(k.sum())
         if total == 0:
             sums[e] = 0.0
-        elif sampler.multinomial(k):
+        elif sampler.multinomial(k, total):
             sums[e] = sampler.multinomial_sums(rng, k)
         else:
             i = sampler.inverse.index(rng.random(total))

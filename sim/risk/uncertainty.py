@@ -130,7 +130,8 @@ def conditional_model(scen, pf, theta: dict, a0: claims.Assumptions | None = Non
 
 
 def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
-            spec: dict[str, Spec] | None = None, reference: bool | None = None) -> dict[str, aggregate.Distribution]:
+            spec: dict[str, Spec] | None = None, reference: bool | None = None,
+            plain: bool = False) -> dict[str, aggregate.Distribution]:
     """Predictive distributions (``jkk``, ``jkm``, ``total``) mixed over the parameter doubt.
 
     The claim model is built once; at the nodes ``(m, u)`` only the severities change (JKK by income
@@ -139,7 +140,9 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
     where the mixture is above 1e-15, claim amounts by component, one series per group for every
     factor node (:mod:`sim.risk.mixture_cf`; the distribution function within about 1e-14 of the
     full computation).  *reference* ``True``: the full computation instead, every group's series
-    afresh at every node on the whole grid, every severity by its own FFT (tests compare them)."""
+    afresh at every node on the whole grid, every severity by its own FFT (tests compare them).
+    *plain*: *model* is ``claims.build(scen, pf)`` itself (what :func:`sim.analyses.model.compute`
+    builds), so it is not built again."""
     sp = spec or specs(scen, pf.source == "synthetic")
     h = aggregate.lattice_unit(model, float(h or scen["simulation.lattice_unit"]))
     a0 = claims.Assumptions.from_scenario(scen)
@@ -154,7 +157,7 @@ def mixture(scen, pf, model: claims.ClaimModel, h: float | None = None,
         sev.update({("jkm", j): [g.severity for g in jkm_sev[j]] for j in jkm_sev})
         jkk_groups, jkm_groups = jkk[(0, 0)], jkm_sev[0]
     else:
-        base = claims.build(scen, pf, a0)
+        base = model if plain else claims.build(scen, pf, a0)
         jkk_groups, jkm_groups = base.of("jkk"), base.of("jkm")
         sev = _jkk_severities(a0, mx, ux, [g.basis[1] for g in jkk_groups])
         for j, u in enumerate(ux):
