@@ -5,7 +5,7 @@ group's claims priced and summed on their own)."""
 import numpy as np
 import pytest
 
-from sim.risk import montecarlo
+from sim.risk import mc_kernel
 from sim.risk.aggregate import count_pmf
 from sim.risk.claims import ClaimModel, RiskGroup
 from sim.risk.severity import Component, Medical, Severity
@@ -38,15 +38,15 @@ CUMS = {
 @pytest.mark.parametrize("name", sorted(CUMS))
 def test_the_guide_table_gives_the_binary_search_index(name):
     cum = CUMS[name]
-    inv = montecarlo._Inverse(cum)
+    inv = mc_kernel.Inverse(cum)
     u = _hard_uniforms(cum, int(inv.G), np.random.default_rng(1))
     assert np.array_equal(inv.index(u), _searchsorted_index(cum, u))
 
 
 def test_shared_guides_are_one_object_per_table():
-    a = montecarlo._Inverse.shared(np.cumsum([0.25, 0.75]))
-    b = montecarlo._Inverse.shared(np.cumsum([0.25, 0.75]))
-    c = montecarlo._Inverse.shared(np.cumsum([0.5, 0.5]))
+    a = mc_kernel.Inverse.shared(np.cumsum([0.25, 0.75]))
+    b = mc_kernel.Inverse.shared(np.cumsum([0.25, 0.75]))
+    c = mc_kernel.Inverse.shared(np.cumsum([0.5, 0.5]))
     assert a is b and a is not c
 
 
@@ -57,7 +57,7 @@ def _reference_batch(model, b, ss, mode="exact"):
     out = {"jkk": np.zeros(b), "jkm": np.zeros(b)}
     for prog in ("jkk", "jkm"):
         for g in model.of(prog):
-            s = montecarlo._Sampler(g.severity)
+            s = mc_kernel.Sampler(g.severity)
             if mode == "cells":
                 k = np.zeros(b, dtype=np.int64)
                 for n, p in zip(g.count, g.prob):
@@ -100,18 +100,18 @@ def _mixed_model():
 @pytest.mark.parametrize("mode", ["exact", "cells"])
 def test_a_batch_draws_what_the_group_by_group_reference_draws(mode):
     model = _mixed_model()
-    plan = montecarlo._Plan(model, mode)
+    plan = mc_kernel.Plan(model, mode)
     for b, seed in ((1, 3), (977, 4), (5_000, 5)):
         ss = np.random.SeedSequence([seed, 2])
-        got = montecarlo._batch((plan, b, ss, mode))
+        got = mc_kernel.draw_batch((plan, b, ss, mode))
         ref = _reference_batch(model, b, ss, mode)
         assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
 
 
 def test_a_baseline_batch_is_the_reference_to_the_bit(baseline_run):
     model = baseline_run.model
-    plan = montecarlo._Plan(model, "exact")
+    plan = mc_kernel.Plan(model, "exact")
     ss = np.random.SeedSequence([7, 2]).spawn(3)[2]
-    got = montecarlo._batch((plan, 20_000, ss, "exact"))
+    got = mc_kernel.draw_batch((plan, 20_000, ss, "exact"))
     ref = _reference_batch(model, 20_000, ss)
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.common.errors import InputError
-from sim.risk import aggregate, montecarlo
+from sim.risk import aggregate, mc_kernel, montecarlo
 from sim.risk.claims import ClaimModel, RiskGroup
 from sim.risk.severity import Component, Medical, Severity
 
@@ -58,7 +58,7 @@ def test_multinomial_draws_match_the_exact_distribution(medical):
     med = Medical.calibrated(3e6, 1.0, 5e8) if medical else None
     sev = Severity((Component(0.6, (10e6,), (1.0,), med), Component(0.4, (42e6, 80e6), (0.5, 0.5), med)))
     model = _model(sev)
-    sampler = montecarlo._Sampler(sev)
+    sampler = mc_kernel.Sampler(sev)
     assert model.groups[0].expected_count() >= 2 * sampler.amounts.size   # the multinomial branch is taken
     sim = montecarlo.simulate(model, 40_000, seed=11, processes=1).jkm
     g = model.groups[0]
