@@ -30,6 +30,7 @@ from .portfolio import AGE_MAX, AGE_MIN, OCCUPATIONS, Portfolio, from_workers
 from .roster_files import open_rows
 from .roster_headers import (HEADER_SEARCH_ROWS, REQUIRED, column_of, label, letter, near_misses, recognised,
                              suggest_column)
+from .roster_split import collect_in_two
 from .roster_table import Column, Grouped, blank, collect, required_empty
 from .roster_xlsx import SheetDeclined
 
@@ -133,7 +134,7 @@ def _read(path, start, income_default, income_floor, default_membership, display
     if any(k not in cols for k in REQUIRED) or ("age" not in cols and "birth_date" not in cols):
         problems.raise_if_any()   # rows cannot be read without these; other heading problems wait for the rows
     rp = Grouped()
-    rownos, values, codes = collect(rows, cols, len(header), epoch is None, rp, fast=fast)
+    rownos, values, codes = collect(rows, cols, len(header), epoch is None, rp, fast=fast, split=collect_in_two)
     n = rownos.size
     if n == 0 and not rp.groups:
         problems.add(name, "", bi("tidak ada baris pekerja setelah baris judul kolom",

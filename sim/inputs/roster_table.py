@@ -62,17 +62,18 @@ def blank(row) -> bool:
 
 
 def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, chunk: int = 8192,
-            fast: bool = True):
+            fast: bool = True, split=None):
     """Codes of each used column's distinct values, row by row (names are never kept), read in
     chunks so that memory stays bounded by the distinct values and one chunk.
 
     ``(row numbers, distinct values, codes)``: the distinct values of each column in the order
     first seen, and per row the index of its value.  With *fast*, a CSV split by
-    :class:`~sim.inputs.roster_files.CsvLines` is read column by column (:func:`_collect_lines`)
+    :class:`~sim.inputs.roster_files.CsvLines` is read column by column (:func:`_collect_lines`,
+    its lines in parts by *split* when given)
     and other rows are coded a chunk at a time with C-level dict operations; ``fast=False`` is the
     row-by-row reference; both give the same result."""
     if fast and hasattr(rows, "rest"):
-        return _collect_lines(rows, cols, width, rp, chunk * 8)
+        return _collect_lines(rows, cols, width, rp, chunk * 8, split)
     if fast and hasattr(rows, "rest_cells"):
         table = _collect_cells(rows, cols, width)
         if table is not None:
@@ -128,17 +129,52 @@ def _codes(values, index: dict) -> np.ndarray:
     return codes
 
 
-def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: int = 65536):
+def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: int = 65536, split=None):
     """:func:`collect` for the lines of a CSV without quotes, a chunk of lines at a time (memory:
     the distinct values and one chunk's fields): each line's fields counted by its delimiters, the
-    lines of the right width split all at once and coded column by column."""
+    lines of the right width split all at once and coded column by column.  *split*: a reader of
+    the lines in parts (:func:`sim.inputs.roster_split.collect_in_two`: a large file's second half
+    in a helper process), with :func:`collect_part`'s arguments and result; the same table."""
     first, lines = rows.rest()
-    delim = rows.delim
     used = [(k, i) for k, i in cols.items() if k != "name"]
-    index = {k: {} for k, _ in used if k not in _OWN_VALUES}
-    own = {k: [] for k, _ in used if k in _OWN_VALUES}
-    codes = {k: [] for k, _ in used}
-    kept, bad_width = [], {}
+    part = (split or collect_part)(lines, first, used, width, rows.delim, chunk)
+    _bad_width(part.bad_width, width, rp)
+    values = {k: part.own[k] if k in part.own else list(part.index[k]) for k, _ in used}
+    return np.concatenate(part.kept) if part.kept else np.zeros(0, dtype=np.int64), values, \
+        {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in part.codes.items()}
+
+
+class Part:
+    """What :func:`collect_part` read of some lines: kept row numbers, rows of a wrong width, per
+    coded column its distinct values (value -> code, first seen first) and per-row codes, per
+    own-value column its values."""
+
+    def __init__(self, used):
+        self.index = {k: {} for k, _ in used if k not in _OWN_VALUES}
+        self.own = {k: [] for k, _ in used if k in _OWN_VALUES}
+        self.codes = {k: [] for k, _ in used}
+        self.kept, self.bad_width = [], {}
+
+    def extend(self, other: "Part") -> None:
+        """Append *other*, read from the lines after these: its codes renumbered as reading all the
+        lines in one pass would have numbered them (values new to these take the next codes)."""
+        self.kept += other.kept
+        for w, rs in other.bad_width.items():
+            self.bad_width.setdefault(w, []).extend(rs)
+        for k, idx in other.index.items():
+            mine = self.index[k]
+            remap = np.array([mine.setdefault(v, len(mine)) for v in idx], dtype=np.int64)
+            self.codes[k] += [remap[c] for c in other.codes[k]]
+        for k, vals in other.own.items():
+            base = len(self.own[k])
+            self.codes[k] += [c + base for c in other.codes[k]]
+            self.own[k].extend(vals)
+
+
+def collect_part(lines, first: int, used, width: int, delim: str, chunk: int = 65536) -> Part:
+    """Read *lines* (the first one is row *first*), *chunk* lines at a time (see :func:`_collect_lines`)."""
+    part = Part(used)
+    index, own, codes, kept, bad_width = part.index, part.own, part.codes, part.kept, part.bad_width
     probe = used[0][1]          # a blank line has this column empty too: only such lines are checked
     for lo in range(0, len(lines), chunk):
         block = lines[lo:lo + chunk]
@@ -171,10 +207,7 @@ def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: i
                 own[k].extend(column)
             else:
                 codes[k].append(_codes(column, index[k]))
-    _bad_width(bad_width, width, rp)
-    values = {k: own[k] if k in own else list(index[k]) for k, _ in used}
-    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64), values, \
-        {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in codes.items()}
+    return part
 
 
 def _collect_cells(rows, cols: dict[str, int], width: int):

@@ -35,11 +35,11 @@ the batches are drawn here when the result is asked for.  :func:`simulate` is ``
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.processes import must_stay_single as _must_stay_single, usable_cores  # noqa: F401
 from .aggregate import QUANTILES
 from .mc_kernel import MULTINOMIAL_PER_AMOUNT, Plan, Sampler, draw_batch  # noqa: F401  (re-exported)
 
@@ -106,34 +106,9 @@ def process_setting(setting: str | None = None) -> int | None:
     return int(value)
 
 
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def processes_allowed() -> bool:
     """False where starting processes is impossible or unwelcome (see :func:`process_count`)."""
     return not _must_stay_single()
-
-
-def _must_stay_single() -> bool:
-    """True where starting processes is impossible or unwelcome (see :func:`process_count`)."""
-    import multiprocessing as mp
-    if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
-        return True
-    if "ipykernel" in sys.modules:        # a notebook or dashboard kernel
-        return True
-    if "distributed" in sys.modules:      # a Dask worker runs tasks in threads of its own process
-        try:
-            from distributed import get_worker
-            get_worker()
-            return True
-        except Exception:
-            pass
-    return False
 
 
 #: claims drawn at once, about (each holds an amount, a year index and draws in flight, ~40 bytes)
@@ -176,23 +151,42 @@ def start(model, years: int, seed: int, counts: str = "exact", batch: int = BATC
     :meth:`Pending.cancel` (or use ``with``) when the result is not wanted after all.  The draws are
     those of :func:`simulate` whatever the number of processes and wherever they ran."""
     years, batch = int(years), batch_years(model, max(1, int(batch)))   # bounded claims per batch
-    plan = Plan(model, counts)
     starts = list(range(0, years, batch))
-    seqs = np.random.SeedSequence([int(seed), 2]).spawn(len(starts))
-    tasks = [(plan, min(batch, years - s), ss, counts) for s, ss in zip(starts, seqs)]
+    stops = [min(s + batch, years) for s in starts]
+    tasks = _Tasks(model, counts, int(seed), [b - a for a, b in zip(starts, stops)])
     if processes is None:
         procs = process_count(years, claims_per_year(model))
     else:
         procs = max(1, int(processes))
-    procs = min(procs, len(tasks))
+    procs = min(procs, len(starts))
     if procs > 1 and _can_fork():
         try:
             from .background import Batches
-            return Pending(Batches(lambda i: draw_batch(tasks[i]), starts, [s + t[1] for s, t in zip(starts, tasks)],
-                                   2, procs - 1))
+            return Pending(Batches(lambda i: draw_batch(tasks[i]), starts, stops, 2, procs - 1))
         except (OSError, ImportError):   # no shared memory, semaphores or process to be had: one process
             pass
     return Pending(lambda: _serial(tasks))    # drawn when asked for, here
+
+
+class _Tasks:
+    """Batch ``i``'s task ``(plan, years, seed sequence, count mode)``, the plan (count
+    distributions, samplers) and the seed sequences made on first use in each process: a forked
+    worker makes its own, not the process that starts it (they are off the path that nothing can
+    overlap), and this process makes them when it joins or draws here.  The same in every process."""
+
+    def __init__(self, model, counts: str, seed: int, lengths: list[int]):
+        self.model, self.counts, self.seed, self.lengths = model, counts, seed, lengths
+        self._made: tuple | None = None
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, i: int):
+        if self._made is None:
+            seqs = np.random.SeedSequence([self.seed, 2]).spawn(len(self.lengths))
+            self._made = (Plan(self.model, self.counts), seqs)
+        plan, seqs = self._made
+        return plan, self.lengths[i], seqs[i], self.counts
 
 
 def _can_fork() -> bool:
@@ -201,8 +195,8 @@ def _can_fork() -> bool:
     return not mp.current_process().daemon and "fork" in mp.get_all_start_methods()
 
 
-def _serial(tasks) -> Simulation:
-    results = [draw_batch(t) for t in tasks]
+def _serial(tasks: _Tasks) -> Simulation:
+    results = [draw_batch(tasks[i]) for i in range(len(tasks))]
     jkk = np.concatenate([r[0] for r in results]) if results else np.zeros(0)
     jkm = np.concatenate([r[1] for r in results]) if results else np.zeros(0)
     return Simulation(jkk, jkm)
