@@ -13,9 +13,18 @@ from ..inputs.build import build_portfolio
 from ..inputs.portfolio import Portfolio
 from ..law import contributions
 from ..law.contributions import money, programs_of
-from ..risk import aggregate, claims, montecarlo, uncertainty
-from . import areas, jht
-from .projection import jht_projection, project
+from ..risk import claims, montecarlo
+
+# imported where used (sim.risk.aggregate, sim.risk.uncertainty, .areas, .jht, .projection): the
+# figures need them after the Monte Carlo has started, so their import runs beside it, not on the
+# path to its start that nothing overlaps
+
+
+def __getattr__(name: str):
+    if name == "aggregate":          # model.aggregate, as before the import was made lazy
+        from ..risk import aggregate
+        return aggregate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -97,12 +106,18 @@ def compute(scen, portfolio: Portfolio | None = None, mc_years: int | None = Non
     # (here and in summarize) and summarize collects it last
     mc = montecarlo.start(model, years, int(scen["simulation.seed"])) if years else None
     try:
+        from ..risk import aggregate
         dists = aggregate.exact(model, h)
     except BaseException:         # an error or Ctrl-C: no worker left behind
         if mc is not None:
             mc.cancel()
         raise
     return Computed(pf, model, contrib, budget, dists, mc, skipped, plain_model=True)
+
+
+def _areas():
+    from . import areas
+    return areas
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -114,6 +129,7 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
     """The JSON-ready summary of one scenario (keys documented in the README).  *fund_after_one_year*:
     the JHT fund at the end of the first year when the caller has projected it already;
     *uncertainty_nodes*: at most that many quadrature points a parameter (0: no parameter uncertainty)."""
+    from ..risk import aggregate
     scen = scen.at(scen.start)
     contrib = c.contributions
     risk_contrib = contrib["jkk"] + contrib["jkm"]
@@ -131,7 +147,7 @@ def summarize(scen, c: Computed, checks: bool = True, fund_after_one_year: float
         "villages": c.portfolio.villages if c.portfolio.village_names else scen["portfolio.villages"],
         "village_list": c.portfolio.village_list if c.portfolio.village_names else None,
         "workers_by_kecamatan": c.portfolio.by_kecamatan(),
-        "by_area": areas.by_area(scen, c),
+        "by_area": _areas().by_area(scen, c),
         "portfolio_source": c.portfolio.source,
         "declared_income_monthly": float(scen["income.declared_monthly"]),
         "contributions": contrib,
@@ -175,6 +191,7 @@ def parameter_uncertainty(scen, c: Computed, max_nodes: int | None = None) -> di
     keys as the process-only figures (``claims_quantiles``, ``var_99_5``, ``tvar_99_5``,
     ``prob_claims_exceed_contributions``, ``claims_sd``) plus ``mean``, ``by_program``, ``parameters``;
     *max_nodes* caps the quadrature points per parameter."""
+    from ..risk import uncertainty
     spec = uncertainty.specs(scen, c.portfolio.source == "synthetic")
     if max_nodes:   # a coarser quadrature where speed matters more (the explorer)
         spec = {k: replace(v, nodes=min(v.nodes, max_nodes)) for k, v in spec.items()}
@@ -187,6 +204,8 @@ JHT_YEARS = (1, 5, 10, 20)
 
 def jht_summary(scen, c: Computed, years=JHT_YEARS, fund_after_one_year: float | None = None) -> dict:
     """JHT per worker and for the cohort: contribution, balances after some years, fund after one year."""
+    from . import jht
+    from .projection import jht_projection, project
     sched = contributions.Schedule.from_scenario(scen)
     W = float(scen["income.declared_monthly"])
     monthly = float(contributions.monthly(W, sched, {"jht": True})["jht"])

@@ -18,7 +18,6 @@ import itertools
 import numpy as np
 
 from ..common.heap import keep_freed_memory
-from .aggregate import count_pmf
 
 #: claims a year per amount beyond the first from which a severity of 3 amounts or more is drawn as
 #: multinomial numbers, not claim by claim (CPU of 10^5 years of one group without medical cost,
@@ -172,6 +171,7 @@ class Plan:
     groups of a batch are priced in one pass."""
 
     def __init__(self, model, counts: str):
+        from .aggregate import count_pmf     # made after the fork (montecarlo._Tasks): imported there
         self.entries, self.sampler_of, samplers = [], [], {}
         for prog in ("jkk", "jkm"):
             for g in model.of(prog):

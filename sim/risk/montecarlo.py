@@ -40,7 +40,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..common.processes import must_stay_single as _must_stay_single, usable_cores  # noqa: F401
-from .aggregate import QUANTILES
 from .mc_kernel import MULTINOMIAL_PER_AMOUNT, Plan, Sampler, draw_batch  # noqa: F401  (re-exported)
 
 #: years per batch (memory: about 1 KB of counts and amounts per year and group, freed per batch)
@@ -245,11 +244,14 @@ def _inverted_cdf(srt: np.ndarray, p: float) -> float:
     return float(srt[min(max(int(np.ceil(n * p)) - 1, 0), n - 1)])
 
 
-def summary(x: np.ndarray, contributions: float, qs=QUANTILES, inplace: bool = False) -> dict:
+def summary(x: np.ndarray, contributions: float, qs=None, inplace: bool = False) -> dict:
     """Sample mean (with its standard error), sd, quantiles, VaR/TVaR 99.5%, P(S > contributions).
 
     ``inplace=True`` sorts *x* itself (for a temporary such as ``Simulation.total``), so the summary
-    of 10^7 years needs one array of 80 MB, not three."""
+    of 10^7 years needs one array of 80 MB, not three.  *qs*: the quantiles' percentages (default
+    :data:`sim.risk.aggregate.QUANTILES`)."""
+    if qs is None:
+        from .aggregate import QUANTILES as qs
     n = x.size
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else 0.0
