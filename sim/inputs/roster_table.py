@@ -73,7 +73,7 @@ def collect(rows, cols: dict[str, int], width: int, is_csv: bool, rp: Grouped, c
     and other rows are coded a chunk at a time with C-level dict operations; ``fast=False`` is the
     row-by-row reference; both give the same result."""
     if fast and hasattr(rows, "rest"):
-        return _collect_lines(rows, cols, width, rp, chunk * 8, split)
+        return _collect_lines(rows, cols, width, rp, chunk, split)
     if fast and hasattr(rows, "rest_cells"):
         table = _collect_cells(rows, cols, width)
         if table is not None:
@@ -129,10 +129,13 @@ def _codes(values, index: dict) -> np.ndarray:
     return codes
 
 
-def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: int = 65536, split=None):
+def _collect_lines(rows, cols: dict[str, int], width: int, rp: Grouped, chunk: int = 8192, split=None):
     """:func:`collect` for the lines of a CSV without quotes, a chunk of lines at a time (memory:
     the distinct values and one chunk's fields): each line's fields counted by its delimiters, the
-    lines of the right width split all at once and coded column by column.  *split*: a reader of
+    lines of the right width split all at once and coded column by column.  Chunks of 8192 lines
+    (about 65.000 fields): the fields stay in cache and each chunk reuses the memory of the one
+    before (10^5 lines on one process, 65.536-line chunks against 8192: 210 -> 165 ms, 24.600 ->
+    18.400 page faults).  *split*: a reader of
     the lines in parts (:func:`sim.inputs.roster_split.collect_in_two`: a large file's second half
     in a helper process), with :func:`collect_part`'s arguments and result; the same table."""
     first, lines = rows.rest()
@@ -171,7 +174,7 @@ class Part:
             self.own[k].extend(vals)
 
 
-def collect_part(lines, first: int, used, width: int, delim: str, chunk: int = 65536) -> Part:
+def collect_part(lines, first: int, used, width: int, delim: str, chunk: int = 8192) -> Part:
     """Read *lines* (the first one is row *first*), *chunk* lines at a time (see :func:`_collect_lines`)."""
     part = Part(used)
     index, own, codes, kept, bad_width = part.index, part.own, part.codes, part.kept, part.bad_width
