@@ -127,6 +127,29 @@ def test_mixture_equals_the_reference_for_belu(baseline):
     assert round(fast["total"].prob_exceed(1_187_827_200.0), 4) == 0.1276
 
 
+def test_window_moments_are_the_severities_own_to_the_bit(baseline):
+    """The window's moments with shared pieces (``U._Moments``) against ``Severity.mean()`` and
+    ``second_moment()``: random severities, the same with other medical costs (as at the nodes),
+    and Belu's severities at every node."""
+    rng = np.random.default_rng(4)
+    sevs = [_severity(rng, 1e5) for _ in range(30)]
+    meds = [Medical.calibrated(float(m), 1.1, 6e7) for m in (2e6, 5e6)]
+    sevs += [Severity(tuple(dataclasses.replace(c, medical=meds[i % 2] if c.medical else None)
+                            for i, c in enumerate(s.components))) for s in sevs]
+    scen = baseline.at(baseline.start)
+    pf = build_portfolio(scen)
+    a0 = claims.Assumptions.from_scenario(scen)
+    sp = U.specs(scen)
+    mx, ux = U.nodes(sp["medical_cost"])[0], U.nodes(sp["scholarship_take_up"])[0]
+    model = claims.build(scen, pf)
+    for node_sevs in U._jkk_severities(a0, mx, ux, [g.basis[1] for g in model.of("jkk")]).values():
+        sevs += node_sevs
+    sevs += [g.severity for g in model.groups]
+    of = U._Moments()
+    for s in sevs:
+        assert of(s) == (s.mean(), s.second_moment())
+
+
 def test_the_model_run_computes_is_not_built_again(baseline):
     """``plain=True`` (the model is ``claims.build(scen, pf)``, as ``model.compute`` builds it) reuses
     it: the same distributions to the bit as building it again."""

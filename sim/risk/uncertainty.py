@@ -50,7 +50,7 @@ from numpy import fft as sfft     # numpy's, as sim.risk.aggregate: no scipy imp
 
 from ..inputs.uncertainty_spec import Spec, parse_spec
 from . import aggregate, claims, mixture_cf, montecarlo
-from .severity import Component, Severity
+from .severity import Component, Severity, _dot
 
 FACTORS = ("mortality_level", "accident_frequency", "medical_cost", "age_shift", "scholarship_take_up")
 MAX_GRID = 2 ** 18
@@ -222,11 +222,12 @@ def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w, cells):
     jkk_s = [cells.sums(g.count, g.prob, ax) for g in jkk_groups]
     jkm_s = [[cells.sums(g.count, p, fx) for g, p in zip(jkm_groups, ps)] for ps in jkm_p]
 
+    of = _Moments()
+
     def moments(sums, sevs, n_nodes):
         if not sevs:
             return np.zeros(n_nodes), np.zeros(n_nodes)
-        m1 = np.array([s.mean() for s in sevs])
-        m2 = np.array([s.second_moment() for s in sevs])
+        m1, m2 = np.array([of(s) for s in sevs]).T.copy()
         S1 = np.array([a for a, _ in sums])
         S2 = np.array([b for _, b in sums])
         return m1 @ S1, m2 @ S1 - (m1 * m1) @ S2
@@ -256,6 +257,41 @@ def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w, cells):
         win = {p: (lo // k, -(-hi // k)) for p, (lo, hi) in win.items()}
         span = max(hi - lo for lo, hi in win.values())
     return int(aggregate.next_fast_len(max(span, 64))), h, win
+
+
+class _Moments:
+    """``(sev.mean(), sev.second_moment())`` computed as :class:`~sim.risk.severity.Severity` does
+    (the same operations in the same order: the same bits; tests compare them), with each
+    component's atom sums and each medical cost's moments computed once: the severities at the
+    quadrature nodes share them (hundreds of severities, a few distinct components)."""
+
+    def __init__(self):
+        self._atoms: dict = {}
+        self._medical: dict = {}
+
+    def __call__(self, sev: Severity) -> tuple[float, float]:
+        parts = [(c.weight, self._atom_sums(c), self._medical_moments(c.medical)) for c in sev.components]
+        mean = float(sum(w * (ea + em) for w, (ea, _), (em, _) in parts))
+        tot = 0.0
+        for w, (ea, ea2), (em, em2) in parts:
+            tot += w * (ea2 + 2 * ea * em + em2)
+        return mean, tot
+
+    def _atom_sums(self, c) -> tuple[float, float]:
+        key = (c.atoms, c.probs)
+        v = self._atoms.get(key)
+        if v is None:
+            a, p = np.asarray(c.atoms, dtype=float), np.asarray(c.probs, dtype=float)
+            v = self._atoms[key] = (_dot(a, p), _dot(a * a, p))
+        return v
+
+    def _medical_moments(self, med) -> tuple[float, float]:
+        if not med:
+            return 0.0, 0.0
+        v = self._medical.get(med)
+        if v is None:
+            v = self._medical[med] = (med.mean(), med.second_moment())
+        return v
 
 
 def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M, cells):
