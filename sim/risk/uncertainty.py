@@ -261,37 +261,30 @@ def _window(h, sev, jkk_groups, jkm_groups, jkm_p, x, w, cells):
 
 class _Moments:
     """``(sev.mean(), sev.second_moment())`` computed as :class:`~sim.risk.severity.Severity` does
-    (the same operations in the same order: the same bits; tests compare them), with each
-    component's atom sums and each medical cost's moments computed once: the severities at the
-    quadrature nodes share them (hundreds of severities, a few distinct components)."""
+    (the same operations in the same order: the same bits; tested), each component's atom sums and
+    each medical cost's moments once: the severities at the nodes share them."""
 
     def __init__(self):
-        self._atoms: dict = {}
-        self._medical: dict = {}
+        self._memo: dict = {}
+
+    def _get(self, key, make):
+        v = self._memo.get(key)
+        if v is None:
+            v = self._memo[key] = make()
+        return v
 
     def __call__(self, sev: Severity) -> tuple[float, float]:
-        parts = [(c.weight, self._atom_sums(c), self._medical_moments(c.medical)) for c in sev.components]
-        mean = float(sum(w * (ea + em) for w, (ea, _), (em, _) in parts))
+        parts = []
+        for c in sev.components:
+            a, p = c.atoms, c.probs
+            ea, ea2 = self._get((a, p), lambda: (_dot(a, p), _dot(np.square(np.asarray(a, dtype=float)), p)))
+            med = c.medical
+            em, em2 = self._get(med, lambda: (med.mean(), med.second_moment())) if med else (0.0, 0.0)
+            parts.append((c.weight, ea, ea2, em, em2))
         tot = 0.0
-        for w, (ea, ea2), (em, em2) in parts:
+        for w, ea, ea2, em, em2 in parts:
             tot += w * (ea2 + 2 * ea * em + em2)
-        return mean, tot
-
-    def _atom_sums(self, c) -> tuple[float, float]:
-        key = (c.atoms, c.probs)
-        v = self._atoms.get(key)
-        if v is None:
-            a, p = np.asarray(c.atoms, dtype=float), np.asarray(c.probs, dtype=float)
-            v = self._atoms[key] = (_dot(a, p), _dot(a * a, p))
-        return v
-
-    def _medical_moments(self, med) -> tuple[float, float]:
-        if not med:
-            return 0.0, 0.0
-        v = self._medical.get(med)
-        if v is None:
-            v = self._medical[med] = (med.mean(), med.second_moment())
-        return v
+        return float(sum(w * (ea + em) for w, ea, _, em, _ in parts)), tot
 
 
 def _fast_cfs(on, sev, jkk_groups, jkm_groups, jkm_p, x, w, h, M, cells):
