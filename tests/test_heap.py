@@ -16,3 +16,11 @@ def test_command_process_sets_it_and_library_import_does_not():
     code = ("import sim.risk.aggregate, sim.common.heap as h; print(h._SET_IN is None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"      # importing the package leaves a kernel's allocator alone
+
+
+def test_elsewhere_nothing_happens(monkeypatch):
+    """Not Linux (macOS, Windows: ``ctypes.CDLL(None)`` is refused there): no setting, no error."""
+    monkeypatch.setattr(heap, "_SET_IN", None)
+    monkeypatch.setattr(heap.sys, "platform", "win32")
+    assert heap.keep_freed_memory() is False
+    assert heap._SET_IN is None

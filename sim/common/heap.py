@@ -13,6 +13,7 @@ allocator.  Elsewhere (no glibc) nothing happens.
 from __future__ import annotations
 
 import os
+import sys
 
 #: the process id whose allocator has been set (a forked child inherits the setting)
 _SET_IN: int | None = None
@@ -26,12 +27,14 @@ def keep_freed_memory() -> bool:
     global _SET_IN
     if _SET_IN is not None:
         return True
+    if not sys.platform.startswith("linux"):    # glibc's mallopt; macOS and Windows have their own allocators
+        return False
     try:
         import ctypes
         libc = ctypes.CDLL(None)
         ok = libc.mallopt(-1, TRIM_THRESHOLD) == 1      # M_TRIM_THRESHOLD
         ok = libc.mallopt(-3, MMAP_THRESHOLD) == 1 and ok   # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):   # no C library to be had, or one without mallopt (musl)
         return False
     if ok:
         _SET_IN = os.getpid()
