@@ -64,3 +64,31 @@ def test_projection_the_same_on_one_or_two_processes(monkeypatch):
     for a, b in zip(one, two):
         x, y = a.exact["total"], b.exact["total"]
         assert (x.h, x.offset) == (y.h, y.offset) and np.array_equal(x.pmf, y.pmf)
+
+
+def test_a_first_year_nobody_can_claim_in_sets_no_bound(models):
+    """The bound on the years' grids comes from the first year expecting claims: a year before it
+    whose cells expect none (nobody in force yet) leaves the steps as without it."""
+    from dataclasses import replace as _replace
+    from sim.risk.claims import ClaimModel
+    belu = [m for m in models if m.of("jkk")][:12]
+    first = belu[0]
+    empty = ClaimModel([_replace(g, prob=np.zeros_like(g.prob)) for g in first.groups], first.enabled)
+    assert sum(g.expected_count() for g in empty.of("jkk") + empty.of("jkm")) == 0
+    assert exact_many.lattice_steps([empty] + belu, 100_000.0)[1:] == exact_many.lattice_steps(belu, 100_000.0)
+
+
+def test_no_second_process_while_other_threads_run(monkeypatch):
+    """A threaded host (a web server): forking then could copy a lock another thread holds."""
+    import threading
+    monkeypatch.delenv("SIM_PROCESSES", raising=False)
+    assert exact_many.processes(10 ** 7, 40) == min(2, montecarlo.usable_cores())
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert exact_many.processes(10 ** 7, 40) == 1
+        assert montecarlo.process_count(10 ** 6, 1e3) == 1
+    finally:
+        stop.set()
+        t.join()

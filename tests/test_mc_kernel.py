@@ -68,7 +68,7 @@ def _reference_batch(model, b, ss, mode="exact"):
             total = int(k.sum())
             if total == 0:
                 continue
-            if k.mean() >= 2 * s.amounts.size:
+            if s.multinomial(k):         # the kernel's choice (its rule has a test of its own)
                 out[prog] += s.multinomial_sums(rng, k)
                 continue
             idx = _searchsorted_index(s.cum, rng.random(total))
@@ -91,6 +91,8 @@ def _mixed_model():
     groups = [RiskGroup("jkk", np.full(4, 500.0), np.full(4, 0.003), sev_med, np.arange(4)),     # 6 a year
               RiskGroup("jkk", np.full(2, 2e4), np.full(2, 0.01), sev_mixed, np.arange(2)),      # 400: multinomial
               RiskGroup("jkk", np.full(3, 300.0), np.full(3, 0.004), sev_med, np.arange(3)),
+              # 10 a year for 4 amounts: at least 2 a year per amount, below 12 per extra amount (one by one)
+              RiskGroup("jkk", np.full(4, 500.0), np.full(4, 0.005), sev_med, np.arange(4)),
               RiskGroup("jkm", np.full(2, 10.0), np.full(2, 1e-6), sev_plain, np.arange(2)),     # almost never
               RiskGroup("jkm", np.full(3, 1000.0), np.full(3, 0.001), sev_plain, np.arange(3)),      # 3: one by one
               RiskGroup("jkm", np.full(2, 800.0), np.full(2, 0.003), sev_mixed, np.arange(2))]
@@ -115,3 +117,16 @@ def test_a_baseline_batch_is_the_reference_to_the_bit(baseline_run):
     got = mc_kernel.draw_batch((plan, 20_000, ss, "exact"))
     ref = _reference_batch(model, 20_000, ss)
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def test_the_multinomial_rule():
+    """Multinomial numbers from 2 claims a year per amount, and from 3 amounts on also 12 a year per
+    extra amount (numpy draws d - 1 binomials a year for d amounts): 4 amounts need 36 a year."""
+    two = mc_kernel.Sampler(Severity((Component(1.0, (1e6, 2e6), (0.5, 0.5), None),)))
+    four = mc_kernel.Sampler(_mixed_model().of("jkk")[0].severity)
+    assert (two.amounts.size, four.amounts.size) == (2, 4)
+    years = lambda m: np.full(100, m, dtype=np.int64)       # noqa: E731
+    assert not two.multinomial(years(3)) and two.multinomial(years(4))
+    assert not four.multinomial(years(10)) and not four.multinomial(years(35)) and four.multinomial(years(36))
+    k = np.array([35, 37] * 50, dtype=np.int64)             # mean 36 from unequal years
+    assert four.multinomial(k) and four.multinomial(k, int(k.sum()))

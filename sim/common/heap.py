@@ -7,8 +7,9 @@ or trims the heap after each free, so each computation pays the page faults of a
 240.000 faults, 0,4 s of 1 s for 10^6 Monte Carlo years).  :func:`keep_freed_memory` sets
 ``M_MMAP_THRESHOLD`` to 32 MB (glibc's largest) and ``M_TRIM_THRESHOLD`` to 128 MB, so freed arrays
 stay in the heap for the next one; results do not change.  It is called by processes this package
-owns (``python -m sim``, its Monte Carlo workers), never on import: a notebook kernel keeps its own
-allocator.  Elsewhere (no glibc) nothing happens.
+owns (``python -m sim`` at its start, the workers it forks: :mod:`sim.risk.background`), never on
+import nor in a caller's process: a notebook or dashboard kernel keeps its own allocator (it starts
+no workers).  Elsewhere (not Linux, no glibc) nothing happens.
 """
 from __future__ import annotations
 

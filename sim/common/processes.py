@@ -3,8 +3,10 @@
 Worker processes (the Monte Carlo batches, :mod:`sim.risk.background`; the second half of a large
 CSV roster, :mod:`sim.inputs.roster_split`) are started only where they pay and are welcome: never
 inside a daemon process (a multiprocessing or Dask worker process), inside a Dask worker, inside a
-Jupyter kernel (the dashboard runs several side by side) or where ``fork`` is missing; the setting
-``SIM_PROCESSES=1`` keeps everything in one process.  Results never depend on it.
+Jupyter kernel (the dashboard runs several side by side), where ``fork`` is missing, or while other
+Python threads run (a threaded host such as a web server: a child forked then may inherit a lock
+another thread held, and wait for ever); the setting ``SIM_PROCESSES=1`` keeps everything in one
+process.  Results never depend on it.
 """
 from __future__ import annotations
 
@@ -23,7 +25,10 @@ def usable_cores() -> int:
 def must_stay_single() -> bool:
     """True where starting processes is impossible or unwelcome (see the module)."""
     import multiprocessing as mp
+    import threading
     if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
+        return True
+    if threading.active_count() > 1:      # other threads: a fork could copy a lock one of them holds
         return True
     if "ipykernel" in sys.modules:        # a notebook or dashboard kernel
         return True

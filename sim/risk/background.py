@@ -126,6 +126,8 @@ def _serve(job: _Job, parent: int, mask) -> None:
     an unfinished batch again and meets the error itself)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    from ..common.heap import keep_freed_memory
+    keep_freed_memory()     # a worker is this package's own process: batch temporaries reused (sim.common.heap)
     try:
         while os.getppid() == parent and (i := job.take()) is not None:
             job.run(i)

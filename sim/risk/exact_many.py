@@ -45,7 +45,8 @@ def lattice_steps(models, h: float) -> list[float]:
     sizes = []
     for m in models:
         groups = m.of("jkk") + m.of("jkm")
-        sizes.append(aggregate.grid_size(groups, h) if groups else 0)
+        claims = sum(g.expected_count() for g in groups) > 0     # a year nobody can claim in sets no bound
+        sizes.append(aggregate.grid_size(groups, h) if claims else 0)
     ref = next((n for n in sizes if n > 0), 0)
     bound = max(GRID_GROWTH * ref, MIN_GRID_BOUND)
     return [h * max(1, -(-n // bound)) for n in sizes]

@@ -17,7 +17,6 @@ import itertools
 
 import numpy as np
 
-from ..common.heap import keep_freed_memory
 
 #: claims a year per amount beyond the first from which a severity of 3 amounts or more is drawn as
 #: multinomial numbers, not claim by claim (CPU of 10^5 years of one group without medical cost,
@@ -191,6 +190,9 @@ class Plan:
 
 
 def draw_counts(group, inverse, rng, years: int, mode: str) -> np.ndarray:
+    """A group's number of claims in each of *years* years: the sum of independent binomial counts
+    of its cells (``mode="cells"``), or one draw of its exact Poisson-binomial count distribution by
+    inversion of its cumulative probabilities (*inverse*, :class:`Inverse`: one uniform a year)."""
     if mode == "cells":
         out = np.zeros(years, dtype=np.int64)
         for n, p in zip(group.count, group.prob):
@@ -210,7 +212,6 @@ def draw_batch(task) -> tuple[np.ndarray, np.ndarray]:
     group and year by one ``bincount`` (claims added in order, as group by group), then groups are
     added in the plan's order: the same sums, to the bit, as :meth:`Sampler.year_sums` group by
     group."""
-    keep_freed_memory()     # batch temporaries reused, not page-faulted again (sim.common.heap)
     plan, b, ss, mode = task
     rng = np.random.default_rng(ss)
     sums: list = [None] * len(plan.entries)       # a group's yearly sums, or its row in the bincount
