@@ -9,6 +9,15 @@ BASELINE = ROOT / "params" / "belu-2023.yaml"
 WITH_JHT = ROOT / "params" / "belu-2023-jht.yaml"
 
 
+@pytest.fixture(autouse=True)
+def no_foreign_threads(monkeypatch):
+    """Tests run as a command would: the threads this test process has left running (Dask's offload
+    executor, the dashboard tests' event loops) do not count as a threaded host's
+    (:func:`sim.common.processes.other_threads`; its own test puts the real check back)."""
+    from sim.common import processes
+    monkeypatch.setattr(processes, "other_threads", lambda: False)
+
+
 @pytest.fixture(scope="session")
 def baseline():
     return load_scenario(BASELINE)

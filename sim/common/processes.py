@@ -22,13 +22,18 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def other_threads() -> bool:
+    """Whether Python threads other than this one are running in this process."""
+    import threading
+    return threading.active_count() > 1
+
+
 def must_stay_single() -> bool:
     """True where starting processes is impossible or unwelcome (see the module)."""
     import multiprocessing as mp
-    import threading
     if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         return True
-    if threading.active_count() > 1:      # other threads: a fork could copy a lock one of them holds
+    if other_threads():                   # a fork could copy a lock one of them holds
         return True
     if "ipykernel" in sys.modules:        # a notebook or dashboard kernel
         return True
