@@ -221,3 +221,17 @@ def test_coarsened_figures_stated(coarse_and_bounds):
     assert old[y40]["claims_quantiles"]["50"] == 2_616_300_000.0
     assert new[y40]["claims_quantiles"]["50"] == 2_616_200_000.0
     assert lo[y40]["claims_quantiles"]["50"] <= 2_616_200_000.0 < 2_616_300_000.0 <= hi[y40]["claims_quantiles"]["50"]
+
+
+def test_each_year_says_its_lattice_step(coarse_and_bounds):
+    """A projection's rows carry the step of their distribution (JSON ``lattice_unit``), and the text
+    table says where it changes: Rp 100.000 in Belu's years 1-12, Rp 200.000 in years 13-40."""
+    from sim.outputs.text import format_projection
+    _, new, *_ = coarse_and_bounds
+    assert [r["lattice_unit"] for r in new] == [H if j not in COARSENED else 2 * H for j in range(40)]
+    text = format_projection({"scenario": "belu", "years": 40, "paths": 2000, "seed": 1, "first_scholarship_year": 4,
+                              "first_jkm_scholarship_year": 4, "rows": new})
+    assert "Rp 100.000 (tahun / years 1-12); Rp 200.000 (tahun / years 13-40)" in text
+    one_step = format_projection({"scenario": "belu", "years": 12, "paths": 2000, "seed": 1,
+                                  "first_scholarship_year": 4, "first_jkm_scholarship_year": 4, "rows": new[:12]})
+    assert "lattice step" not in one_step                 # one step for every year: nothing to say

@@ -295,8 +295,8 @@ def summary_rows(rows: list[YearResult], sims: np.ndarray | None = None, jht: di
         if r.exact:
             d = r.exact["total"]
             qv, pe = d.figures([q / 100 for q in aggregate.QUANTILES], risk_c)
-            row["claims_quantiles"] = {f"{q:g}": qv[q / 100] for q in aggregate.QUANTILES}
-            row["prob_claims_exceed_contributions"] = pe
+            row.update(claims_quantiles={f"{q:g}": qv[q / 100] for q in aggregate.QUANTILES},
+                       prob_claims_exceed_contributions=pe, lattice_unit=d.h)    # the year's step (exact_many)
         if cum_s is not None:
             row["cumulative_contributions"] = float(cum_c[j])
             row["cumulative_claims_percentiles"] = {str(p): float(v) for p, v in

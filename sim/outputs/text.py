@@ -100,6 +100,17 @@ def _two_views(r: dict, W: int) -> list[str]:
     return head + rows
 
 
+def _runs(pairs) -> list[tuple]:
+    """``(first year, last year, value)`` of each run of equal values in ``(year, value)`` pairs."""
+    out = []
+    for year, v in pairs:
+        if out and out[-1][2] == v:
+            out[-1] = (out[-1][0], year, v)
+        else:
+            out.append((year, year, v))
+    return out
+
+
 def format_projection(p: dict) -> str:
     """Year-by-year table of a projection (Indonesian / English)."""
     lines = [f"{label('Proyeksi', 'Projection')}: {p['scenario']} ({p['years']} {label('tahun', 'years')}, "
@@ -125,6 +136,10 @@ def format_projection(p: dict) -> str:
         if has_jht:
             line += f" {rupiah(r['jht']['fund']):>18}"
         lines.append(line)
+    steps = _runs([(r["year"], r["lattice_unit"]) for r in p["rows"] if r.get("lattice_unit")])
+    if len(steps) > 1:      # a coarser lattice in later years (sim.risk.exact_many.lattice_steps)
+        lines += ["", f"{label('Langkah kisi sebaran klaim', 'Claims distribution lattice step')}: " + "; ".join(
+            f"{rupiah(h)} ({label('tahun', 'years')} {a}-{b})" for a, b, h in steps)]
     if "jht_at_retirement" in p:
         lines += ["", label("Saldo JHT pada usia pensiun (deterministik; persentil 5-95)",
                             "JHT balance at retirement age (deterministic; 5th-95th percentile)")]
