@@ -27,14 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def median_time(fn, repeats: int, setup=None) -> float:
-    times = []
-    for _ in range(repeats):
-        if setup:
-            setup()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    """Median wall time of *fn* (:func:`bench.bench_speed.median`)."""
+    from bench.bench_speed import median
+    return median(fn, repeats, setup)[0]
 
 
 def line(label, seconds, target=None, extra=""):

@@ -13,9 +13,7 @@ Run: ``.venv/bin/python bench/bench_engine.py [--repeats N] [--only floor roster
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def cpu_median(fn, repeats, setup=None):
-    xs = []
-    for _ in range(repeats):
-        if setup:
-            setup()
-        t = time.process_time()
-        fn()
-        xs.append(time.process_time() - t)
-    return statistics.median(xs)
+    """Median CPU time of *fn* (:func:`bench.bench_speed.median`)."""
+    from bench.bench_speed import median
+    return median(fn, repeats, setup)[1]
 
 
 def clear_all():

@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import re
+import zipfile
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -147,6 +148,26 @@ def _outcome(path, fast: bool):
                          None if cv is None else [np.asarray(x).tolist() for x in cv])
 
 
+def _edit_sheet(src, dst, edit):
+    """A copy of the workbook *src* at *dst* with its first sheet's XML text passed through *edit*."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            zout.writestr(item, data)
+    return dst
+
+
+def _random_lines(rng, cells, width, most):
+    """Up to *most* CSV lines of *width* cells drawn from *cells*, about one in seven of another width."""
+    lines = []
+    for _ in range(rng.randrange(0, most)):
+        n = width if rng.random() < 0.85 else rng.randrange(0, width + 3)
+        lines.append(",".join(rng.choice(cells) for _ in range(n)))
+    return lines
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_fast_reader_gives_what_the_cell_by_cell_reader_gives_csv(tmp_path, seed):
     rng = random.Random(seed)
@@ -219,7 +240,6 @@ def test_bulk_parsers_agree_with_the_one_value_parsers():
 def test_sheet_reader_declines_cells_its_expression_does_not_take(tmp_path):
     """A cell whose reference is not its first attribute (valid XML that Excel does not write) is
     left to openpyxl's parser rather than dropped; so is a row number going backwards."""
-    import zipfile
 
     import openpyxl
 
@@ -229,25 +249,16 @@ def test_sheet_reader_declines_cells_its_expression_does_not_take(tmp_path):
     for old, new in (('<c r="B3" t="s">', '<c t="s" r="B3">'), ('<row r="4">', '<row r="4">'),
                      ('<c r="A4" t="s">', '<c\tr="A4" t="s">')):
         out = tmp_path / "changed.xlsx"
-        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
-            for item in zin.infolist():
-                data = zin.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = data.decode().replace(old, new).encode()
-                zout.writestr(item, data)
+        _edit_sheet(src, out, lambda text: text.replace(old, new))
         wb = openpyxl.load_workbook(out, read_only=True, data_only=True)
         rows = sheet_rows(wb, wb.worksheets[0])
         wb.close()
         assert (rows is None) == (old != new), old
     back = tmp_path / "back.xlsx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(back, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                row3 = text[text.index('<row r="3"'):text.index('<row r="4"')]
-                data = text.replace(row3, "").replace("</sheetData>", row3 + "</sheetData>").encode()
-            zout.writestr(item, data)
+    def row3_last(text):
+        row3 = text[text.index('<row r="3"'):text.index('<row r="4"')]
+        return text.replace(row3, "").replace("</sheetData>", row3 + "</sheetData>")
+    _edit_sheet(src, back, row3_last)
     wb = openpyxl.load_workbook(back, read_only=True, data_only=True)
     assert sheet_rows(wb, wb.worksheets[0]) is None
     wb.close()
@@ -297,10 +308,7 @@ def test_collect_by_columns_in_small_chunks_gives_the_row_by_row_table():
     cells = ["Kewar", "", " ", "L", "P", "34", "x y", "2023-01-01", "7"]
     for _ in range(200):
         width = rng.randrange(2, 6)
-        lines = []
-        for _ in range(rng.randrange(0, 40)):
-            n = width if rng.random() < 0.85 else rng.randrange(0, width + 3)
-            lines.append(",".join(rng.choice(cells) for _ in range(n)))
+        lines = _random_lines(rng, cells, width, 40)
         text = "\n".join(lines)
         cols = {k: i for k, i in zip(("village", "sex", "id", "age", "name"), rng.sample(range(width), width))}
         got = []
@@ -331,7 +339,6 @@ def test_ages_from_birth_dates_as_by_hand():
 def test_xlsx_column_by_column_keeps_the_row_bound_and_cell_order(tmp_path, monkeypatch):
     """The sheet read column by column gives the row-by-row outcome when the sheet has more rows
     than allowed, and declines (rows are iterated) when a row's cells are not in column order."""
-    import zipfile
     rows = [["Desa", "Jenis Kelamin", "Umur", "Pekerjaan"]] + [
         [VILLAGES[i], "LP"[i % 2], 20 + i, OCCUPATIONS[i % len(OCCUPATIONS)]] for i in range(12)]
     p = _write_xlsx(tmp_path / "r.xlsx", rows)
@@ -342,14 +349,10 @@ def test_xlsx_column_by_column_keeps_the_row_bound_and_cell_order(tmp_path, monk
     assert fast == slow and fast[0] == "problems" and "more than" in fast[1][0]
     monkeypatch.undo()
     swapped = tmp_path / "swapped.xlsx"
-    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(swapped, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                a, b, c = text.index('<c r="A3"'), text.index('<c r="B3"'), text.index('<c r="C3"')
-                data = (text[:a] + text[b:c] + text[a:b] + text[c:]).encode()
-            zout.writestr(item, data)
+    def swap_a3_b3(text):
+        a, b, c = text.index('<c r="A3"'), text.index('<c r="B3"'), text.index('<c r="C3"')
+        return text[:a] + text[b:c] + text[a:b] + text[c:]
+    _edit_sheet(p, swapped, swap_a3_b3)
     import openpyxl
 
     from sim.inputs.roster_xlsx import SheetDeclined, sheet_rows
@@ -368,7 +371,6 @@ def test_xlsx_read_in_small_parts_gives_the_same(tmp_path, monkeypatch, seed):
     """The sheet XML read a few rows at a time (parts ending anywhere a row ends) gives the
     cell-by-cell outcome; a row out of order in a later part makes the reader start again with
     openpyxl's parser, with the same outcome."""
-    import zipfile
 
     from sim.inputs import roster_xlsx
     monkeypatch.setattr(roster_xlsx, "CHUNK_CHARS", 300 + 200 * seed)
@@ -376,14 +378,10 @@ def test_xlsx_read_in_small_parts_gives_the_same(tmp_path, monkeypatch, seed):
     p = _write_xlsx(tmp_path / "r.xlsx", _roster(rng, excel=True))
     assert _outcome(p, True) == _outcome(p, False)
     late = tmp_path / "late.xlsx"
-    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(late, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                rows = re.findall(r'<row r="\d+"[^>]*>.*?</row>', text, re.S)
-                if len(rows) > 6:
-                    text = text.replace(rows[-1], "").replace(rows[-3], rows[-3] + rows[-1])
-                data = text.encode()
-            zout.writestr(item, data)
+    def last_row_earlier(text):
+        rows = re.findall(r'<row r="\d+"[^>]*>.*?</row>', text, re.S)
+        if len(rows) > 6:
+            text = text.replace(rows[-1], "").replace(rows[-3], rows[-3] + rows[-1])
+        return text
+    _edit_sheet(p, late, last_row_earlier)
     assert _outcome(late, True) == _outcome(late, False)

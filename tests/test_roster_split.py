@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from sim.inputs import roster_split, roster_table
-from tests.test_roster_fast import _outcome, _roster, _write_csv
+from tests.test_roster_fast import _outcome, _random_lines, _roster, _write_csv
 
 
 @pytest.fixture
@@ -38,10 +38,7 @@ def test_a_part_appended_is_the_one_pass_table_at_every_split():
     cells = ["Kewar", "", " ", "L", "P", "34", "x y", "2023-01-01", "7", "Kewar "]
     for _ in range(60):
         width = rng.randrange(2, 6)
-        lines = []
-        for _ in range(rng.randrange(0, 30)):
-            n = width if rng.random() < 0.85 else rng.randrange(0, width + 3)
-            lines.append(",".join(rng.choice(cells) for _ in range(n)))
+        lines = _random_lines(rng, cells, width, 30)
         used = list(zip(("village", "sex", "id", "age", "nik"), rng.sample(range(width), width)))
         whole = _as_table(_one_pass(lines, used, width))
         for mid in range(len(lines) + 1):

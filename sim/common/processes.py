@@ -47,11 +47,29 @@ def must_stay_single() -> bool:
     return False
 
 
+def process_setting(setting: str | None = None) -> int | None:
+    """The setting ``SIM_PROCESSES`` (or *setting*): None for ``auto`` (the default), else the number
+    of processes asked for; anything else is bad input (:class:`InputError`, exit 2)."""
+    raw = setting if setting is not None else os.environ.get("SIM_PROCESSES", "auto")
+    value = str(raw).strip().lower()
+    if value in ("", "auto"):
+        return None
+    if not value.isdigit() or int(value) < 1:
+        from .errors import InputError, Problem
+        raise InputError([Problem("SIM_PROCESSES", "", f"expected 'auto' or a whole number of processes (1 or more), "
+                                                       f"got {raw!r}")])
+    return int(value)
+
+
 def helper_allowed() -> bool:
     """Whether a short-lived helper process may share this process's work now: two cores or more,
     ``SIM_PROCESSES`` unset, ``auto`` or 2 and more (a value that is not a number starts nothing here;
     the Monte Carlo reports it), and :func:`must_stay_single` false."""
-    value = os.environ.get("SIM_PROCESSES", "auto").strip().lower()
-    if value not in ("", "auto") and not (value.isdigit() and int(value) >= 2):
+    from .errors import InputError
+    try:
+        want = process_setting()
+    except InputError:
+        return False
+    if want is not None and want < 2:
         return False
     return usable_cores() >= 2 and not must_stay_single()

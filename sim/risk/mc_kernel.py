@@ -127,21 +127,6 @@ class Sampler:
         m = total / k.size
         return m >= 2 * d and (d <= 2 or m >= MULTINOMIAL_PER_AMOUNT * (d - 1))
 
-    def year_sums(self, rng, k: np.ndarray) -> np.ndarray:
-        """Sums over each year of ``k[year]`` independent claims (the draws of :func:`draw_batch`)."""
-        b = k.size
-        total = int(k.sum())
-        if total == 0:
-            return np.zeros(b)
-        if self.multinomial(k, total):
-            return self.multinomial_sums(rng, k)
-        idx = self.inverse.index(rng.random(total))
-        yr = np.repeat(np.arange(b), k)
-        amt = self.amounts[idx]
-        if self.medical:
-            amt = amt + self._medical(rng, idx)
-        return np.bincount(yr, weights=amt, minlength=b)
-
     def multinomial_sums(self, rng, k: np.ndarray) -> np.ndarray:
         """Sums over each year of ``k[year]`` claims, drawn as the multinomial numbers of claims at
         each amount (the same distribution of the year's sum, far fewer draws)."""
@@ -207,11 +192,11 @@ def draw_batch(task) -> tuple[np.ndarray, np.ndarray]:
 
     The draws, in the plan's order of groups: the group's counts of the batch's years, then (when
     it draws claim by claim) a uniform per claim for its amount and, for a severity with a medical
-    cost, a standard normal per claim; or its multinomial numbers (:meth:`Sampler.year_sums`).
+    cost, a standard normal per claim; or its multinomial numbers (:meth:`Sampler.multinomial_sums`).
     The claims drawn one by one are priced after the loop, all groups at once, and summed per
     group and year by one ``bincount`` (claims added in order, as group by group), then groups are
-    added in the plan's order: the same sums, to the bit, as :meth:`Sampler.year_sums` group by
-    group."""
+    added in the plan's order: the same sums, to the bit, as drawing and summing each group's claims
+    on their own (``_reference_batch`` in ``tests/test_mc_kernel.py``)."""
     plan, b, ss, mode = task
     rng = np.random.default_rng(ss)
     sums: list = [None] * len(plan.entries)       # a group's yearly sums, or its row in the bincount

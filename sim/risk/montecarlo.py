@@ -34,12 +34,11 @@ the batches are drawn here when the result is asked for.  :func:`simulate` is ``
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..common.processes import must_stay_single as _must_stay_single, usable_cores  # noqa: F401
+from ..common.processes import must_stay_single as _must_stay_single, process_setting, usable_cores  # noqa: F401
 from .mc_kernel import MULTINOMIAL_PER_AMOUNT, Plan, Sampler, draw_batch  # noqa: F401  (re-exported)
 
 #: years per batch (memory: about 1 KB of counts and amounts per year and group, freed per batch)
@@ -89,20 +88,6 @@ def process_count(years: int, claims_per_year: float = 0.0, setting: str | None 
     if want > 1 and _must_stay_single():
         return 1
     return max(1, min(want, batches))
-
-
-def process_setting(setting: str | None = None) -> int | None:
-    """The setting ``SIM_PROCESSES`` (or *setting*): None for ``auto`` (the default), else the number
-    of processes asked for; anything else is bad input (:class:`InputError`, exit 2)."""
-    raw = setting if setting is not None else os.environ.get("SIM_PROCESSES", "auto")
-    value = str(raw).strip().lower()
-    if value in ("", "auto"):
-        return None
-    if not value.isdigit() or int(value) < 1:
-        from ..common.errors import InputError, Problem
-        raise InputError([Problem("SIM_PROCESSES", "", f"expected 'auto' or a whole number of processes (1 or more), "
-                                                       f"got {raw!r}")])
-    return int(value)
 
 
 def processes_allowed() -> bool:
